@@ -1,0 +1,62 @@
+// Operations routes: liveness, readiness (503 when the database fails), the OpenAPI document
+// (valid OpenAPI 3.1, generated from the routes) and the reference page.
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('operations routes', () => {
+  it('/healthz answers 200 {status: ok}', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/readyz answers 200 when the database answers', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', redis: 'not-configured' },
+    });
+  });
+
+  it('/openapi.json is a valid OpenAPI 3.1 document listing the operations routes', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const document = res.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/openapi.json', '/docs']),
+    );
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+  });
+
+  it('/docs renders the reference page from the document, without scripts', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body).toContain('GET /readyz');
+    expect(res.body).not.toMatch(/<script/i);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+  });
+});
+
+describe('readiness failure', () => {
+  it('/readyz answers 503 once the database is gone', async () => {
+    const broken = await createTestApp();
+    try {
+      await broken.database.db.destroy();
+      const res = await broken.app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'unavailable', checks: { database: 'failed' } });
+    } finally {
+      await broken.app.close();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+// The command line as a user runs it: a bad variable is one line and exit 1; serve starts on a
+// fresh data folder, answers /healthz, and exits 0 on SIGTERM.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gatehouse.js');
+const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+  onLine?: (line: string, kill: () => void) => void,
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      for (const line of chunk.toString().split('\n')) onLine?.(line, () => child.kill('SIGTERM'));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('gatehouse CLI', () => {
+  it('stops a bad configuration with one line naming the variable, no stack trace', async () => {
+    const result = await run(['serve'], { PORT: 'eighty' });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^gatehouse: invalid configuration: PORT: /);
+    expect(result.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('migrate creates the SQLite database and is idempotent', async () => {
+    const env = { DATABASE_URL: 'sqlite:./data/gatehouse.db' };
+    expect((await run(['migrate'], env)).stdout).toContain('applied: 0001-initial');
+    expect((await run(['migrate'], env)).stdout).toContain('database is up to date');
+    expect(statSync(join(dir, 'data', 'gatehouse.db')).isFile()).toBe(true);
+  });
+
+  it('serve answers /healthz and exits 0 on SIGTERM', async () => {
+    let health: Promise<number> | undefined;
+    const result = await run(['serve'], { PORT: '0', LOG_LEVEL: 'info' }, (line, kill) => {
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
+      if (match && !health) {
+        health = fetch(`${match[1]}/healthz`).then((res) => {
+          kill();
+          return res.status;
+        });
+      }
+    });
+    expect(await health).toBe(200);
+    expect(result.code).toBe(0);
+  });
+});
