@@ -17,6 +17,7 @@ import { loggerOptions } from './logger.ts';
 import { AccessLogController } from './security/http/access-log.ts';
 import { requestIdFrom } from './security/http/request-id.ts';
 import { installResponseHeaders } from './security/http/security-headers.ts';
+import { openapiTransform } from './security/openapi.ts';
 import { checkRouteDeclaration, RouteDeclarationError, routeName } from './security/route.ts';
 import { createValidatorCompiler } from './security/validation/ajv.ts';
 import { problemErrorHandler } from './security/validation/error-handler.ts';
@@ -83,9 +84,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
 
   app.decorate('database', deps.database);
   app.decorate('redis', deps.redis);
-  app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
+    transform: openapiTransform,
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
           'Authentication, authorization, input validation and rate limiting as a service.',
       },
       components: {
+        schemas: { Problem: ProblemSchema },
         securitySchemes: {
           bearer: {
             type: 'http',

@@ -35,6 +35,16 @@ describe('operations routes', () => {
       expect.arrayContaining(['/healthz', '/readyz', '/openapi.json', '/docs']),
     );
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+    const readyz = (
+      document.paths['/readyz'] as {
+        get: { responses: Record<string, { content: object; headers: object }> };
+      }
+    ).get;
+    expect(Object.keys(readyz.responses).sort()).toEqual(['200', '400', '500', '503']);
+    expect(readyz.responses['500']?.content).toEqual({
+      'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+    });
+    expect(readyz.responses['200']?.headers).toHaveProperty('X-Request-Id');
   });
 
   it('/docs renders the reference page from the document, without scripts', async () => {

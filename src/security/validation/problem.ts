@@ -46,5 +46,5 @@ export const ProblemSchema = Type.Object(
       Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 }),
     ),
   },
-  { $id: 'Problem', title: 'Problem', additionalProperties: false },
+  { title: 'Problem', additionalProperties: false },
 );
