@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/data/database.ts';
+import { ApiKeyRepository } from '../../src/data/repositories/api-keys.ts';
 import { AuditEventRepository } from '../../src/data/repositories/audit-events.ts';
 import { LoginFailureRepository } from '../../src/data/repositories/login-failures.ts';
 import { SessionRepository } from '../../src/data/repositories/sessions.ts';
@@ -131,6 +132,31 @@ for (const dialect of DIALECTS) {
         expect((await repo.list({ limit: 10, type: 'login.failure' })).items).toHaveLength(1);
         expect((await repo.list({ limit: 10, actorId: 'u0' })).items).toHaveLength(2);
       });
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe.skipIf(dialect.url === null)(`API keys on ${dialect.name}`, () => {
+    it('finds a key by hash with its owner, deletes only the owner’s key', async () => {
+      const database = await openTestDatabase(dialect);
+      try {
+        const users = new UserRepository(database.db);
+        const keys = new ApiKeyRepository(database.db);
+        const owner = await users.create({ email: 'k@example.com', passwordHash: 'h', displayName: 'K', role: 'admin' });
+        const other = await users.create({ email: 'o@example.com', passwordHash: 'h', displayName: 'O', role: 'user' });
+        const key = await keys.create({ userId: owner?.id ?? '', name: 'ci', prefix: 'gh_live_abcd', keyHash: 'hash-1', scopes: ['notes:read', 'notes:write'], expiresAt: null });
+        expect(await keys.findByHash('hash-1')).toMatchObject({ id: key.id, scopes: ['notes:read', 'notes:write'], ownerRole: 'admin', ownerDisabled: false });
+        expect(await keys.findByHash('hash-2')).toBeNull();
+        expect(await keys.delete(key.id, other?.id ?? '')).toBe(false);
+        await keys.touchLastUsed(key.id, new Date(Date.UTC(2026, 0, 2)));
+        expect((await keys.listByUser(owner?.id ?? ''))[0]?.lastUsedAt).toBe('2026-01-02T00:00:00.000Z');
+        expect(await keys.idsOfUser(owner?.id ?? '')).toEqual([key.id]);
+        expect(await keys.delete(key.id, owner?.id ?? '')).toBe(true);
+        expect(await keys.countByUser(owner?.id ?? '')).toBe(0);
+      } finally {
+        await database.close();
+      }
     });
   });
 }

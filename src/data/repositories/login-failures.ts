@@ -17,7 +17,7 @@ export class LoginFailureRepository {
       .select(['failures', 'locked_until'])
       .where('account_key', '=', accountKey)
       .executeTakeFirst();
-    return { failures: Number(row?.failures ?? 0), lockedUntil: row?.locked_until ?? null };
+    return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? null };
   }
 
   /** Adds one failure and returns the new count. */
@@ -34,7 +34,7 @@ export class LoginFailureRepository {
       )
       .returning('failures')
       .executeTakeFirstOrThrow();
-    return Number(row.failures);
+    return row.failures;
   }
 
   async lock(accountKey: string, until: Date): Promise<void> {

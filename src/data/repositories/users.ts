@@ -40,7 +40,7 @@ function toUser(row: Selectable<UsersTable>): User {
     email: row.email,
     displayName: row.display_name,
     role: row.role,
-    disabled: Number(row.disabled) === 1,
+    disabled: row.disabled === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
