@@ -37,12 +37,11 @@ export interface SigningKeysTable {
   kid: string;
   alg: string;
   public_jwk: string;
-  private_jwk_encrypted: string;
+  sealed_private_jwk: string;
   state: string;
   created_at: string;
   activates_at: string;
   retired_at: string | null;
-  unpublish_at: string | null;
 }
 
 export interface ApiKeysTable {

@@ -15,7 +15,11 @@ export const initial: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('users_created_idx').on('users').columns(['created_at', 'id']).execute();
+    await db.schema
+      .createIndex('users_created_idx')
+      .on('users')
+      .columns(['created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('sessions')
@@ -31,28 +35,37 @@ export const initial: Migration = {
       .addColumn('revoked_reason', 'text')
       .execute();
     await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
-    await db.schema.createIndex('sessions_revoked_idx').on('sessions').column('revoked_at').execute();
+    await db.schema
+      .createIndex('sessions_revoked_idx')
+      .on('sessions')
+      .column('revoked_at')
+      .execute();
 
     await db.schema
       .createTable('refresh_tokens')
       .addColumn('token_hash', 'text', (c) => c.primaryKey())
-      .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
+      .addColumn('session_id', 'text', (c) =>
+        c.notNull().references('sessions.id').onDelete('cascade'),
+      )
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('superseded_at', 'text')
       .execute();
-    await db.schema.createIndex('refresh_tokens_session_idx').on('refresh_tokens').column('session_id').execute();
+    await db.schema
+      .createIndex('refresh_tokens_session_idx')
+      .on('refresh_tokens')
+      .column('session_id')
+      .execute();
 
     await db.schema
       .createTable('signing_keys')
       .addColumn('kid', 'text', (c) => c.primaryKey())
       .addColumn('alg', 'text', (c) => c.notNull())
       .addColumn('public_jwk', 'text', (c) => c.notNull())
-      .addColumn('private_jwk_encrypted', 'text', (c) => c.notNull())
+      .addColumn('sealed_private_jwk', 'text', (c) => c.notNull())
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('activates_at', 'text', (c) => c.notNull())
       .addColumn('retired_at', 'text')
-      .addColumn('unpublish_at', 'text')
       .execute();
 
     await db.schema
@@ -67,7 +80,11 @@ export const initial: Migration = {
       .addColumn('expires_at', 'text')
       .addColumn('last_used_at', 'text')
       .execute();
-    await db.schema.createIndex('api_keys_user_idx').on('api_keys').columns(['user_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('api_keys_user_idx')
+      .on('api_keys')
+      .columns(['user_id', 'created_at'])
+      .execute();
 
     await db.schema
       .createTable('notes')
@@ -79,7 +96,11 @@ export const initial: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('notes_owner_idx').on('notes').columns(['owner_id', 'created_at', 'id']).execute();
+    await db.schema
+      .createIndex('notes_owner_idx')
+      .on('notes')
+      .columns(['owner_id', 'created_at', 'id'])
+      .execute();
 
     await db.schema
       .createTable('note_tags')
@@ -87,7 +108,11 @@ export const initial: Migration = {
       .addColumn('tag', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('note_tags_pk', ['note_id', 'tag'])
       .execute();
-    await db.schema.createIndex('note_tags_tag_idx').on('note_tags').columns(['tag', 'note_id']).execute();
+    await db.schema
+      .createIndex('note_tags_tag_idx')
+      .on('note_tags')
+      .columns(['tag', 'note_id'])
+      .execute();
 
     await db.schema
       .createTable('login_failures')
@@ -109,7 +134,11 @@ export const initial: Migration = {
       .addColumn('outcome', 'text', (c) => c.notNull())
       .addColumn('detail', 'text')
       .execute();
-    await db.schema.createIndex('audit_events_at_idx').on('audit_events').columns(['at', 'id']).execute();
+    await db.schema
+      .createIndex('audit_events_at_idx')
+      .on('audit_events')
+      .columns(['at', 'id'])
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {

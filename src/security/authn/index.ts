@@ -1,0 +1,22 @@
+// Public surface of the authentication core: import from here rather than from single files.
+export * from './errors.ts';
+export type { Clock } from './internal/clock.ts';
+export type { AuthnLogger } from './internal/logger.ts';
+export * from './server-secret.ts';
+export * from './password-hasher.ts';
+export * from './password-policy.ts';
+export { isCommonPassword, loadCommonPasswords } from './common-passwords.ts';
+export * from './access-token-types.ts';
+export * from './access-token-issuer.ts';
+export * from './access-token-verifier.ts';
+export * from './signing-key-generate.ts';
+export * from './signing-key-cipher.ts';
+export * from './signing-key-store.ts';
+export * from './signing-key-memory-store.ts';
+export * from './signing-key-ring.ts';
+export * from './revocation-list.ts';
+export * from './revocation-list-memory.ts';
+export * from './revocation-list-redis.ts';
+export * from './refresh-token.ts';
+export * from './constant-time-equal.ts';
+export * from './api-key.ts';
