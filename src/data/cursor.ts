@@ -13,7 +13,12 @@ export interface Page<T> {
 }
 
 /** Splits `limit + 1` fetched rows into a page and the position of its last row. */
-export function toPage<Row, T>(rows: Row[], limit: number, position: (row: Row) => Position, map: (row: Row) => T): Page<T> {
+export function toPage<Row, T>(
+  rows: Row[],
+  limit: number,
+  position: (row: Row) => Position,
+  map: (row: Row) => T,
+): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];

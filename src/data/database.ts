@@ -51,7 +51,8 @@ export function openDatabase(url: string, options: OpenOptions = {}): DatabaseHa
     throw new Error('schema must be a plain lower-case identifier');
   }
   const dialect: Dialect = url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
-  const db = dialect === 'sqlite' ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options);
+  const db =
+    dialect === 'sqlite' ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options);
   return {
     db,
     dialect,

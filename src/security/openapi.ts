@@ -131,6 +131,6 @@ export function openapiTransform({
       ...schema,
       response,
       ...(security.auth === 'public' ? {} : { security: [{ bearer: [] }] }),
-    } as FastifySchema,
+    },
   };
 }

@@ -51,16 +51,34 @@ for (const dialect of DIALECTS) {
       const database = await openTestDatabase(dialect);
       try {
         await database.db.insertInto('users').values(user('u1', 'a@example.com')).execute();
-        await expect(database.db.insertInto('users').values(user('u2', 'a@example.com')).execute()).rejects.toThrow();
+        await expect(
+          database.db.insertInto('users').values(user('u2', 'a@example.com')).execute(),
+        ).rejects.toThrow();
         await expect(
           database.db
             .insertInto('notes')
-            .values({ id: 'n1', owner_id: 'nobody', title: 't', body: '', tags: '[]', created_at: now, updated_at: now })
+            .values({
+              id: 'n1',
+              owner_id: 'nobody',
+              title: 't',
+              body: '',
+              tags: '[]',
+              created_at: now,
+              updated_at: now,
+            })
             .execute(),
         ).rejects.toThrow();
         await database.db
           .insertInto('notes')
-          .values({ id: 'n2', owner_id: 'u1', title: 't', body: '', tags: '[]', created_at: now, updated_at: now })
+          .values({
+            id: 'n2',
+            owner_id: 'u1',
+            title: 't',
+            body: '',
+            tags: '[]',
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
         await database.db.deleteFrom('users').where('id', '=', 'u1').execute();
         expect(await database.db.selectFrom('notes').selectAll().execute()).toEqual([]);

@@ -17,7 +17,8 @@ for (const dialect of DIALECTS) {
       notes = new NoteRepository(database.db);
       const users = new UserRepository(database.db);
       const make = async (email: string) =>
-        (await users.create({ email, passwordHash: 'h', displayName: 'X', role: 'user' }))?.id ?? '';
+        (await users.create({ email, passwordHash: 'h', displayName: 'X', role: 'user' }))?.id ??
+        '';
       alice = await make('alice@example.com');
       bob = await make('bob@example.com');
     });
@@ -26,7 +27,8 @@ for (const dialect of DIALECTS) {
     const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 
     it('lists only the owner’s notes, newest first, in keyset pages', async () => {
-      for (let i = 0; i < 5; i++) await notes.create({ ownerId: alice, title: `a${i}`, body: '', tags: [] }, at(i));
+      for (let i = 0; i < 5; i++)
+        await notes.create({ ownerId: alice, title: `a${i}`, body: '', tags: [] }, at(i));
       await notes.create({ ownerId: bob, title: 'bob', body: '', tags: [] }, at(10));
       const first = await notes.list({ ownerId: alice, limit: 3 });
       expect(first.items.map((n) => n.title)).toEqual(['a4', 'a3', 'a2']);
@@ -41,7 +43,8 @@ for (const dialect of DIALECTS) {
       await notes.create({ ownerId: alice, title: 'path', body: 'C:\\temp', tags: [] }, at(3));
       await notes.create({ ownerId: alice, title: "it's", body: 'x', tags: [] }, at(4));
       await notes.create({ ownerId: bob, title: '100% bob', body: '', tags: [] }, at(5));
-      const titles = async (q: string) => (await notes.list({ ownerId: alice, limit: 10, q })).items.map((n) => n.title);
+      const titles = async (q: string) =>
+        (await notes.list({ ownerId: alice, limit: 10, q })).items.map((n) => n.title);
       expect(await titles('0% s')).toEqual(['100% Sure']);
       expect(await titles('%')).toEqual(['100% Sure']);
       expect(await titles('_')).toEqual(['100 sure']);
@@ -51,9 +54,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('filters by tag and keeps tags in sync on update; delete cascades', async () => {
-      const a = await notes.create({ ownerId: alice, title: 'a', body: '', tags: ['work', 'x'] }, at(1));
+      const a = await notes.create(
+        { ownerId: alice, title: 'a', body: '', tags: ['work', 'x'] },
+        at(1),
+      );
       await notes.create({ ownerId: alice, title: 'b', body: '', tags: ['home'] }, at(2));
-      expect((await notes.list({ ownerId: alice, limit: 10, tag: 'work' })).items.map((n) => n.title)).toEqual(['a']);
+      expect(
+        (await notes.list({ ownerId: alice, limit: 10, tag: 'work' })).items.map((n) => n.title),
+      ).toEqual(['a']);
       await notes.update(a.id, { tags: ['home'] });
       expect((await notes.list({ ownerId: alice, limit: 10, tag: 'work' })).items).toEqual([]);
       expect((await notes.list({ ownerId: alice, limit: 10, tag: 'home' })).items).toHaveLength(2);

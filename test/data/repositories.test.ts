@@ -22,7 +22,12 @@ for (const dialect of DIALECTS) {
     });
     afterEach(() => database.close());
 
-    const newUser = (email: string, role = 'user') => ({ email, passwordHash: 'hash', displayName: 'Name', role });
+    const newUser = (email: string, role = 'user') => ({
+      email,
+      passwordHash: 'hash',
+      displayName: 'Name',
+      role,
+    });
 
     describe('users', () => {
       it('creates a user once per email', async () => {
@@ -35,7 +40,10 @@ for (const dialect of DIALECTS) {
 
       it('pages newest first with a keyset and filters by role', async () => {
         for (let i = 0; i < 5; i++) {
-          await users.create(newUser(`u${i}@example.com`, i % 2 ? 'admin' : 'user'), new Date(Date.UTC(2026, 0, 1, 0, 0, i)));
+          await users.create(
+            newUser(`u${i}@example.com`, i % 2 ? 'admin' : 'user'),
+            new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+          );
         }
         const first = await users.list({ limit: 2 });
         expect(first.items.map((u) => u.email)).toEqual(['u4@example.com', 'u3@example.com']);
@@ -51,7 +59,10 @@ for (const dialect of DIALECTS) {
       it('updates fields and counts only active admins', async () => {
         const admin = await users.create(newUser('admin@example.com', 'admin'));
         await users.update(admin?.id ?? '', { disabled: true, displayName: 'Renamed' });
-        expect(await users.findById(admin?.id ?? '')).toMatchObject({ disabled: true, displayName: 'Renamed' });
+        expect(await users.findById(admin?.id ?? '')).toMatchObject({
+          disabled: true,
+          displayName: 'Renamed',
+        });
         expect(await users.countActiveAdmins()).toBe(0);
       });
     });
@@ -73,7 +84,10 @@ for (const dialect of DIALECTS) {
       it('tells current, superseded and unknown refresh tokens apart', async () => {
         const user = await users.create(newUser('s@example.com'));
         const s = await session(user?.id ?? '', 'h1');
-        expect(await sessions.lookupRefreshToken('h1')).toMatchObject({ kind: 'current', session: { id: s.id } });
+        expect(await sessions.lookupRefreshToken('h1')).toMatchObject({
+          kind: 'current',
+          session: { id: s.id },
+        });
         expect(await sessions.rotate(s.id, 'h1', 'h2', new Date(Date.now() + 60_000))).toBe(true);
         expect(await sessions.lookupRefreshToken('h1')).toMatchObject({ kind: 'superseded' });
         expect(await sessions.lookupRefreshToken('h2')).toMatchObject({ kind: 'current' });
@@ -84,7 +98,9 @@ for (const dialect of DIALECTS) {
         const user = await users.create(newUser('race@example.com'));
         const s = await session(user?.id ?? '', 'r0');
         const results = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => sessions.rotate(s.id, 'r0', `r${i + 1}`, new Date(Date.now() + 60_000))),
+          Array.from({ length: 8 }, (_, i) =>
+            sessions.rotate(s.id, 'r0', `r${i + 1}`, new Date(Date.now() + 60_000)),
+          ),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
       });
@@ -100,7 +116,9 @@ for (const dialect of DIALECTS) {
         expect(await sessions.revoke(a.id, 'logout')).toBe(false);
         expect(await sessions.revokeAllOfUser(userId, 'password-change', c.id)).toEqual([b.id]);
         expect((await sessions.listActive(userId)).map((s) => s.id)).toEqual([c.id]);
-        expect((await sessions.revokedSince(before)).map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+        expect((await sessions.revokedSince(before)).map((r) => r.id).sort()).toEqual(
+          [a.id, b.id].sort(),
+        );
       });
     });
 
@@ -122,13 +140,25 @@ for (const dialect of DIALECTS) {
         const repo = new AuditEventRepository(database.db);
         for (let i = 0; i < 3; i++) {
           await repo.append(
-            { type: i === 1 ? 'login.failure' : 'login.success', actorId: `u${i % 2}`, targetId: null, ip: '127.0.0.1', requestId: `r${i}`, outcome: i === 1 ? 'failure' : 'success', detail: null },
+            {
+              type: i === 1 ? 'login.failure' : 'login.success',
+              actorId: `u${i % 2}`,
+              targetId: null,
+              ip: '127.0.0.1',
+              requestId: `r${i}`,
+              outcome: i === 1 ? 'failure' : 'success',
+              detail: null,
+            },
             new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
           );
         }
         const page = await repo.list({ limit: 2 });
         expect(page.items.map((e) => e.requestId)).toEqual(['r2', 'r1']);
-        expect((await repo.list({ limit: 2, after: page.next ?? undefined })).items.map((e) => e.requestId)).toEqual(['r0']);
+        expect(
+          (await repo.list({ limit: 2, after: page.next ?? undefined })).items.map(
+            (e) => e.requestId,
+          ),
+        ).toEqual(['r0']);
         expect((await repo.list({ limit: 10, type: 'login.failure' })).items).toHaveLength(1);
         expect((await repo.list({ limit: 10, actorId: 'u0' })).items).toHaveLength(2);
       });
@@ -143,14 +173,38 @@ for (const dialect of DIALECTS) {
       try {
         const users = new UserRepository(database.db);
         const keys = new ApiKeyRepository(database.db);
-        const owner = await users.create({ email: 'k@example.com', passwordHash: 'h', displayName: 'K', role: 'admin' });
-        const other = await users.create({ email: 'o@example.com', passwordHash: 'h', displayName: 'O', role: 'user' });
-        const key = await keys.create({ userId: owner?.id ?? '', name: 'ci', prefix: 'gh_live_abcd', keyHash: 'hash-1', scopes: ['notes:read', 'notes:write'], expiresAt: null });
-        expect(await keys.findByHash('hash-1')).toMatchObject({ id: key.id, scopes: ['notes:read', 'notes:write'], ownerRole: 'admin', ownerDisabled: false });
+        const owner = await users.create({
+          email: 'k@example.com',
+          passwordHash: 'h',
+          displayName: 'K',
+          role: 'admin',
+        });
+        const other = await users.create({
+          email: 'o@example.com',
+          passwordHash: 'h',
+          displayName: 'O',
+          role: 'user',
+        });
+        const key = await keys.create({
+          userId: owner?.id ?? '',
+          name: 'ci',
+          prefix: 'gh_live_abcd',
+          keyHash: 'hash-1',
+          scopes: ['notes:read', 'notes:write'],
+          expiresAt: null,
+        });
+        expect(await keys.findByHash('hash-1')).toMatchObject({
+          id: key.id,
+          scopes: ['notes:read', 'notes:write'],
+          ownerRole: 'admin',
+          ownerDisabled: false,
+        });
         expect(await keys.findByHash('hash-2')).toBeNull();
         expect(await keys.delete(key.id, other?.id ?? '')).toBe(false);
         await keys.touchLastUsed(key.id, new Date(Date.UTC(2026, 0, 2)));
-        expect((await keys.listByUser(owner?.id ?? ''))[0]?.lastUsedAt).toBe('2026-01-02T00:00:00.000Z');
+        expect((await keys.listByUser(owner?.id ?? ''))[0]?.lastUsedAt).toBe(
+          '2026-01-02T00:00:00.000Z',
+        );
         expect(await keys.idsOfUser(owner?.id ?? '')).toEqual([key.id]);
         expect(await keys.delete(key.id, owner?.id ?? '')).toBe(true);
         expect(await keys.countByUser(owner?.id ?? '')).toBe(0);

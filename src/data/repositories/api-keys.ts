@@ -37,7 +37,14 @@ export class ApiKeyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async create(
-    key: { userId: string; name: string; prefix: string; keyHash: string; scopes: readonly string[]; expiresAt: Date | null },
+    key: {
+      userId: string;
+      name: string;
+      prefix: string;
+      keyHash: string;
+      scopes: readonly string[];
+      expiresAt: Date | null;
+    },
     now = new Date(),
   ): Promise<ApiKey> {
     const row = {
@@ -90,15 +97,25 @@ export class ApiKeyRepository {
 
   /** Deletes a key of this user; false when there is none (or it is someone else's). */
   async delete(id: string, userId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('api_keys').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('api_keys')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   }
 
   async idsOfUser(userId: string): Promise<string[]> {
-    return (await this.db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute()).map((r) => r.id);
+    return (
+      await this.db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute()
+    ).map((r) => r.id);
   }
 
   async touchLastUsed(id: string, at: Date): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: at.toISOString() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('api_keys')
+      .set({ last_used_at: at.toISOString() })
+      .where('id', '=', id)
+      .execute();
   }
 }

@@ -66,10 +66,17 @@ export class AuditEventRepository {
     const after = filter.after;
     if (after) {
       query = query.where((eb) =>
-        eb.or([eb('at', '<', after.createdAt), eb.and([eb('at', '=', after.createdAt), eb('id', '<', after.id)])]),
+        eb.or([
+          eb('at', '<', after.createdAt),
+          eb.and([eb('at', '=', after.createdAt), eb('id', '<', after.id)]),
+        ]),
       );
     }
-    const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    const rows = await query
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     return toPage(rows, filter.limit, (r) => ({ createdAt: r.at, id: r.id }), toEvent);
   }
 }

@@ -44,7 +44,10 @@ function toNote(row: Selectable<NotesTable>): Note {
 export class NoteRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(note: { ownerId: string; title: string; body: string; tags: readonly string[] }, now = new Date()): Promise<Note> {
+  async create(
+    note: { ownerId: string; title: string; body: string; tags: readonly string[] },
+    now = new Date(),
+  ): Promise<Note> {
     const at = now.toISOString();
     const tags = [...new Set(note.tags)];
     const row = {
@@ -58,17 +61,29 @@ export class NoteRepository {
     };
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('notes').values(row).execute();
-      if (tags.length > 0) await trx.insertInto('note_tags').values(tags.map((tag) => ({ note_id: row.id, tag }))).execute();
+      if (tags.length > 0)
+        await trx
+          .insertInto('note_tags')
+          .values(tags.map((tag) => ({ note_id: row.id, tag })))
+          .execute();
     });
     return toNote(row);
   }
 
   async findById(id: string): Promise<Note | null> {
-    const row = await this.db.selectFrom('notes').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('notes')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toNote(row) : null;
   }
 
-  async update(id: string, changes: { title?: string; body?: string; tags?: readonly string[] }, now = new Date()): Promise<Note | null> {
+  async update(
+    id: string,
+    changes: { title?: string; body?: string; tags?: readonly string[] },
+    now = new Date(),
+  ): Promise<Note | null> {
     const tags = changes.tags === undefined ? undefined : [...new Set(changes.tags)];
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -83,7 +98,11 @@ export class NoteRepository {
         .execute();
       if (tags !== undefined) {
         await trx.deleteFrom('note_tags').where('note_id', '=', id).execute();
-        if (tags.length > 0) await trx.insertInto('note_tags').values(tags.map((tag) => ({ note_id: id, tag }))).execute();
+        if (tags.length > 0)
+          await trx
+            .insertInto('note_tags')
+            .values(tags.map((tag) => ({ note_id: id, tag })))
+            .execute();
       }
     });
     return this.findById(id);
@@ -109,15 +128,28 @@ export class NoteRepository {
     }
     if (tag !== undefined) {
       query = query.where((eb) =>
-        eb.exists(eb.selectFrom('note_tags').select('note_tags.note_id').whereRef('note_tags.note_id', '=', 'notes.id').where('note_tags.tag', '=', tag)),
+        eb.exists(
+          eb
+            .selectFrom('note_tags')
+            .select('note_tags.note_id')
+            .whereRef('note_tags.note_id', '=', 'notes.id')
+            .where('note_tags.tag', '=', tag),
+        ),
       );
     }
     if (after) {
       query = query.where((eb) =>
-        eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
+        eb.or([
+          eb('created_at', '<', after.createdAt),
+          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+        ]),
       );
     }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     return toPage(rows, filter.limit, (r) => ({ createdAt: r.created_at, id: r.id }), toNote);
   }
 }

@@ -66,14 +66,23 @@ export class SessionRepository {
       await trx.insertInto('sessions').values(row).execute();
       await trx
         .insertInto('refresh_tokens')
-        .values({ token_hash: session.refreshTokenHash, session_id: session.id, created_at: at, superseded_at: null })
+        .values({
+          token_hash: session.refreshTokenHash,
+          session_id: session.id,
+          created_at: at,
+          superseded_at: null,
+        })
         .execute();
     });
     return toSession(row);
   }
 
   async findById(id: string): Promise<Session | null> {
-    const row = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toSession(row) : null;
   }
 
@@ -93,7 +102,13 @@ export class SessionRepository {
    * Supersedes `oldHash` and stores `newHash` for the same session; false when `oldHash` was no
    * longer current (a concurrent refresh won), which the caller treats as reuse.
    */
-  async rotate(sessionId: string, oldHash: string, newHash: string, idleExpiresAt: Date, now = new Date()): Promise<boolean> {
+  async rotate(
+    sessionId: string,
+    oldHash: string,
+    newHash: string,
+    idleExpiresAt: Date,
+    now = new Date(),
+  ): Promise<boolean> {
     const at = now.toISOString();
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
@@ -104,7 +119,10 @@ export class SessionRepository {
         .where('superseded_at', 'is', null)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return false;
-      await trx.insertInto('refresh_tokens').values({ token_hash: newHash, session_id: sessionId, created_at: at, superseded_at: null }).execute();
+      await trx
+        .insertInto('refresh_tokens')
+        .values({ token_hash: newHash, session_id: sessionId, created_at: at, superseded_at: null })
+        .execute();
       await trx
         .updateTable('sessions')
         .set({ last_used_at: at, idle_expires_at: idleExpiresAt.toISOString() })
@@ -126,8 +144,17 @@ export class SessionRepository {
   }
 
   /** Revokes every active session of a user except `keep`; returns the revoked ids. */
-  async revokeAllOfUser(userId: string, reason: string, keep?: string, now = new Date()): Promise<string[]> {
-    let query = this.db.selectFrom('sessions').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null);
+  async revokeAllOfUser(
+    userId: string,
+    reason: string,
+    keep?: string,
+    now = new Date(),
+  ): Promise<string[]> {
+    let query = this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
     if (keep !== undefined) query = query.where('id', '!=', keep);
     const ids = (await query.execute()).map((r) => r.id);
     if (ids.length > 0) {

@@ -72,17 +72,29 @@ export class UserRepository {
   }
 
   async findById(id: string): Promise<User | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toUser(row) : null;
   }
 
   async findByEmailWithSecret(email: string): Promise<UserWithSecret | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', email)
+      .executeTakeFirst();
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }
 
   async findByIdWithSecret(id: string): Promise<UserWithSecret | null> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
   }
 
@@ -122,10 +134,17 @@ export class UserRepository {
     const after = filter.after;
     if (after) {
       query = query.where((eb) =>
-        eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]),
+        eb.or([
+          eb('created_at', '<', after.createdAt),
+          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+        ]),
       );
     }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     return toPage(rows, filter.limit, (r) => ({ createdAt: r.created_at, id: r.id }), toUser);
   }
 }
