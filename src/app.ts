@@ -24,11 +24,19 @@ import { problemErrorHandler } from './security/validation/error-handler.ts';
 import { installJsonParser } from './security/validation/json-parser.ts';
 import { installNotFoundHandler } from './security/validation/not-found.ts';
 import { ProblemSchema } from './security/validation/problem.ts';
+import type { ServerSecret } from './security/authn/index.ts';
 import { registerOpsRoutes } from './service/ops/routes.ts';
+import { registerServiceRoutes } from './service/routes.ts';
+import { installSecurityLayer } from './service/security-layer.ts';
+import { createServices, type Services } from './service/services.ts';
 
 export interface AppDependencies {
   readonly database: DatabaseHandle;
   readonly redis: Redis | null;
+  /** GATEHOUSE_SECRET_KEY, or the development secret from the data folder. */
+  readonly secret: ServerSecret;
+  /** Tests: how long a rotated signing key is published before it signs (default 1 hour). */
+  readonly prePublicationMs?: number;
   /** Where log lines go; stdout when absent. Tests pass a stream to read them. */
   readonly logStream?: DestinationStream;
 }
@@ -84,6 +92,16 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
 
   app.decorate('database', deps.database);
   app.decorate('redis', deps.redis);
+  const services = await createServices(config, {
+    database: deps.database,
+    redis: deps.redis,
+    secret: deps.secret,
+    logger: app.log,
+    ...(deps.prePublicationMs === undefined ? {} : { prePublicationMs: deps.prePublicationMs }),
+  });
+  app.decorate('services', services);
+  app.addHook('onClose', () => services.close());
+  await installSecurityLayer(app, services);
 
   await app.register(swagger, {
     transform: openapiTransform,
@@ -109,6 +127,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
   });
 
   registerOpsRoutes(app);
+  registerServiceRoutes(app, services);
   return app;
 }
 
@@ -116,5 +135,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     database: DatabaseHandle;
     redis: Redis | null;
+    services: Services;
   }
 }

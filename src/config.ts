@@ -1,5 +1,7 @@
 // Environment -> typed, validated configuration, parsed once at start.
 // A bad value throws ConfigError naming the variable; the CLI prints that one line and exits 1.
+import { parseServerSecret, type ServerSecret } from './security/authn/index.ts';
+import { parseRateLimits, parseTrustProxy } from './security/rate-limit/index.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -23,7 +25,7 @@ export interface Config {
   readonly redisTimeoutMs: number;
   readonly trustProxy: string | null;
   /** null: development, the key is generated into the data folder (never in production). */
-  readonly secretKey: Buffer | null;
+  readonly secretKey: ServerSecret | null;
   readonly jwtIssuer: string;
   readonly jwtAudience: string;
   readonly accessTokenTtlMs: number;
@@ -38,6 +40,8 @@ export interface Config {
     readonly register: string;
     readonly onStoreError: StoreErrorMode;
     readonly ipv6Subnet: number;
+    /** Client keys never limited, e.g. `4:10.0.0.5` (a monitoring host) or `user:<id>`. */
+    readonly exemptKeys: readonly string[];
   };
   readonly loginLockThreshold: number;
   readonly passwordMinLength: number;
@@ -125,13 +129,22 @@ class Reader {
   }
 }
 
-const RATE_LIMIT_SHAPE =
-  /^\s*\d+\s*(\/|per)\s*(\d+\s*)?[a-z]+\s*([;,]\s*\d+\s*(\/|per)\s*(\d+\s*)?[a-z]+\s*)*$/i;
-
 function checkPolicyString(value: string): string | null {
-  return RATE_LIMIT_SHAPE.test(value)
-    ? null
-    : `must be limits such as "100/minute;1000/hour", got "${value}"`;
+  try {
+    parseRateLimits(value);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'is not a rate-limit policy';
+  }
+}
+
+function checkTrustProxy(value: string): string | null {
+  try {
+    parseTrustProxy(value);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : 'is not a list of CIDRs';
+  }
 }
 
 function checkDatabaseUrl(value: string): string | null {
@@ -145,18 +158,19 @@ function checkRedisUrl(value: string): string | null {
   return /^rediss?:\/\/./.test(value) ? null : 'must start with redis:// or rediss://';
 }
 
-function parseSecretKey(raw: string): Buffer {
+function parseSecretKey(raw: string): ServerSecret {
   const bytes =
     /^[0-9a-f]+$/i.test(raw) && raw.length % 2 === 0
       ? Buffer.from(raw, 'hex')
       : Buffer.from(raw, 'base64url');
-  if (bytes.length < 32) {
+  try {
+    return parseServerSecret(bytes);
+  } catch {
     throw new ConfigError(
       'GATEHOUSE_SECRET_KEY',
-      'must encode at least 32 random bytes (64 hex or 43 base64url characters)',
+      'must encode at least 32 random bytes as hex or base64url (e.g. `openssl rand -hex 32`)',
     );
   }
-  return bytes;
 }
 
 const DAY = 86_400_000;
@@ -190,7 +204,10 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl:
       read.optional('REDIS_URL') === null ? null : read.string('REDIS_URL', '', checkRedisUrl),
     redisTimeoutMs: read.int('REDIS_TIMEOUT_MS', 50, 1, 10_000),
-    trustProxy: read.optional('TRUST_PROXY'),
+    trustProxy:
+      read.optional('TRUST_PROXY') === null
+        ? null
+        : read.string('TRUST_PROXY', '', checkTrustProxy),
     secretKey: secretRaw === null ? null : parseSecretKey(secretRaw),
     jwtIssuer: read.string('JWT_ISSUER', 'gatehouse'),
     jwtAudience: read.string('JWT_AUDIENCE', 'gatehouse-api'),
@@ -210,6 +227,10 @@ export function loadConfig(env: Env = process.env): Config {
         'closed',
       ] as const),
       ipv6Subnet: read.int('RATE_LIMIT_IPV6_SUBNET', 64, 48, 64),
+      exemptKeys: (read.optional('RATE_LIMIT_EXEMPT') ?? '')
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== ''),
     },
     loginLockThreshold: read.int('LOGIN_LOCK_THRESHOLD', 10, 1, 100),
     passwordMinLength: read.int('PASSWORD_MIN_LENGTH', 12, 8, 1024),

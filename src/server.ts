@@ -5,6 +5,8 @@ import type { Config } from './config.ts';
 import { openDatabase } from './data/database.ts';
 import { migrateToLatest } from './data/migrate.ts';
 import { buildApp, type GatehouseApp } from './app.ts';
+import { RATE_LIMIT_REDIS_OPTIONS } from './security/rate-limit/index.ts';
+import { resolveServerSecret } from './secret-file.ts';
 
 export interface RunningServer {
   readonly app: GatehouseApp;
@@ -13,16 +15,23 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function connectRedis(url: string, timeoutMs: number): Redis {
-  // Fail fast instead of queueing: a dead Redis must never hang a request.
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: Math.max(timeoutMs * 20, 1000),
-  });
+/**
+ * Connects to Redis and waits until it is ready. The client fails fast instead of queueing
+ * commands (RATE_LIMIT_REDIS_OPTIONS), so a dead Redis never hangs a request.
+ */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { ...RATE_LIMIT_REDIS_OPTIONS, lazyConnect: true });
   redis.on('error', () => {
     // Surfaced by /readyz and by the stores that use it; ioredis reconnects by itself.
   });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(
+      `REDIS_URL: Redis does not answer (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
   return redis;
 }
 
@@ -57,8 +66,15 @@ export async function listenGracefully(
 export async function startServer(config: Config): Promise<RunningServer> {
   const database = openDatabase(config.databaseUrl);
   await migrateToLatest(database);
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, config.redisTimeoutMs) : null;
-  const app = await buildApp(config, { database, redis });
+  const { secret, developmentFile } = resolveServerSecret(config);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : null;
+  const app = await buildApp(config, { database, redis, secret });
+  if (developmentFile) {
+    app.log.warn(
+      { event: 'secret.development', file: developmentFile },
+      'GATEHOUSE_SECRET_KEY is not set: using a generated development secret; set it in production',
+    );
+  }
   return listenGracefully(app, config, async () => {
     await database.close();
     redis?.disconnect();

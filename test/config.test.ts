@@ -47,7 +47,10 @@ describe('loadConfig', () => {
     [{ ACCESS_TOKEN_TTL: '15' }, 'ACCESS_TOKEN_TTL', 'duration'],
     [{ ACCESS_TOKEN_TTL: '2d' }, 'ACCESS_TOKEN_TTL', 'between'],
     [{ REFRESH_IDLE_TTL: 'soon' }, 'REFRESH_IDLE_TTL', 'duration'],
-    [{ RATE_LIMIT_USER: 'lots' }, 'RATE_LIMIT_USER', '100/minute'],
+    [{ RATE_LIMIT_USER: 'lots' }, 'RATE_LIMIT_USER', 'lots'],
+    [{ RATE_LIMIT_LOGIN_IP: '0/minute' }, 'RATE_LIMIT_LOGIN_IP', '0'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY', '10.0.0.0/33'],
+    [{ GATEHOUSE_SECRET_KEY: 'ab'.repeat(32) }, 'GATEHOUSE_SECRET_KEY', 'random'],
     [{ RATE_LIMIT_ON_STORE_ERROR: 'maybe' }, 'RATE_LIMIT_ON_STORE_ERROR', 'local, open, closed'],
     [{ LOGIN_LOCK_THRESHOLD: '101' }, 'LOGIN_LOCK_THRESHOLD', '1 to 100'],
     [{ PASSWORD_MIN_LENGTH: '4' }, 'PASSWORD_MIN_LENGTH', '8 to 1024'],
@@ -66,9 +69,10 @@ describe('loadConfig', () => {
 
   it('refuses to start in production with the development secret', () => {
     expect(errorOf({ NODE_ENV: 'production' }).variable).toBe('GATEHOUSE_SECRET_KEY');
+    const secret = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
     expect(
-      loadConfig({ NODE_ENV: 'production', GATEHOUSE_SECRET_KEY: 'ab'.repeat(32) }).secretKey,
-    ).toHaveLength(32);
+      loadConfig({ NODE_ENV: 'production', GATEHOUSE_SECRET_KEY: secret }).secretKey,
+    ).not.toBeNull();
   });
 
   it('parses durations and refuses bare numbers', () => {
@@ -79,8 +83,11 @@ describe('loadConfig', () => {
     expect(parseDuration('-5m')).toBeNull();
   });
 
-  it('reads sizes, booleans and Redis', () => {
+  it('reads sizes, booleans, Redis, proxies and exempt keys', () => {
     const config = loadConfig({
+      TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+      RATE_LIMIT_EXEMPT: '4:10.0.0.5, user:abc',
+      RATE_LIMIT_USER: '100 per minute; 1000/hour',
       BODY_LIMIT: '1mb',
       ACCESS_LOG: 'false',
       REDIS_URL: 'redis://127.0.0.1:6379',
@@ -90,5 +97,7 @@ describe('loadConfig', () => {
     expect(config.accessLog).toBe(false);
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.metricsPort).toBe(9100);
+    expect(config.trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(config.rateLimits.exemptKeys).toEqual(['4:10.0.0.5', 'user:abc']);
   });
 });

@@ -11,15 +11,18 @@ import { migrateToLatest } from '../../src/data/migrate.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 const config = loadConfig({
-  GATEHOUSE_SECRET_KEY: 'b'.repeat(64),
+  GATEHOUSE_SECRET_KEY: '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8',
   DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
   ...process.env,
 });
 const database = openDatabase(config.databaseUrl);
 await migrateToLatest(database);
+const secret = config.secretKey;
+if (!secret) throw new Error('bench secret missing');
 const app = await buildApp(config, {
   database,
   redis: null,
+  secret,
   logStream: pino.destination('/dev/null'),
 });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,6 +1,7 @@
 // Builds a Gatehouse app for tests: real SQLite (in memory) or PostgreSQL, real HTTP layer via
 // inject, and every log line captured as parsed JSON.
 import { Writable } from 'node:stream';
+import type { Redis } from 'ioredis';
 import { buildApp, type GatehouseApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { DatabaseHandle } from '../../src/data/database.ts';
@@ -32,12 +33,17 @@ export interface TestApp {
 
 export interface TestAppOptions {
   readonly env?: Record<string, string>;
+  /** A Redis client (RATE_LIMIT_REDIS_OPTIONS) to share limits and revocations through. */
+  readonly redis?: Redis;
+  /** An existing database, e.g. shared by two app instances; the caller closes it. */
+  readonly database?: DatabaseHandle;
   readonly dialect?: DialectCase;
   /** Register extra routes before the app is ready. */
   readonly routes?: (app: GatehouseApp) => void;
 }
 
-export const TEST_SECRET = 'a'.repeat(64);
+/** A fixed random test secret (never used outside tests). */
+export const TEST_SECRET = '3f1c9a7e52b04d8e9a6c1f0b7d2e4a5c8b9e0f1a2b3c4d5e6f708192a3b4c5d6';
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
@@ -46,9 +52,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: 'info',
     ...options.env,
   });
-  const database = await openTestDatabase(options.dialect ?? (DIALECTS[0] as DialectCase));
+  const ownDatabase = options.database === undefined;
+  const database =
+    options.database ?? (await openTestDatabase(options.dialect ?? (DIALECTS[0] as DialectCase)));
   const logs = new LogCapture();
-  const app = await buildApp(config, { database, redis: null, logStream: logs });
+  const secret = config.secretKey;
+  if (!secret) throw new Error('tests always set GATEHOUSE_SECRET_KEY');
+  const app = await buildApp(config, {
+    database,
+    redis: options.redis ?? null,
+    secret,
+    logStream: logs,
+    prePublicationMs: 0,
+  });
   options.routes?.(app);
   await app.ready();
   return {
@@ -58,7 +74,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logs,
     async close() {
       await app.close();
-      await database.close();
+      if (ownDatabase) await database.close();
     },
   };
 }

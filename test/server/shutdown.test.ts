@@ -12,7 +12,14 @@ describe('graceful stop', () => {
   it('answers the request in flight, refuses new ones, then closes the database', async () => {
     const config = loadConfig({ NODE_ENV: 'test', GATEHOUSE_SECRET_KEY: TEST_SECRET, PORT: '0' });
     const database = await openTestDatabase({ name: 'sqlite', url: 'sqlite::memory:' });
-    const app = await buildApp(config, { database, redis: null, logStream: new LogCapture() });
+    const secret = config.secretKey;
+    if (!secret) throw new Error('test secret missing');
+    const app = await buildApp(config, {
+      database,
+      redis: null,
+      secret,
+      logStream: new LogCapture(),
+    });
     let release!: () => void;
     let arrived!: () => void;
     const inFlight = new Promise<void>((resolve) => (arrived = resolve));

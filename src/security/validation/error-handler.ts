@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GatehouseError, type FieldError, type ProblemCode } from '../errors.ts';
 import { buildProblem, PROBLEM_CONTENT_TYPE } from './problem.ts';
 import { toFieldErrors } from './field-errors.ts';
+import { RateLimitExceededError, RateLimitUnavailableError } from '../rate-limit/index.ts';
 
 interface Mapped {
   code: ProblemCode;
@@ -40,6 +41,24 @@ function mapError(error: FastifyError): Mapped | null {
       ...(error.errors ? { errors: error.errors } : {}),
       headers: error.headers,
       extensions: error.extensions,
+    };
+  }
+  if (error instanceof RateLimitExceededError) {
+    return {
+      code: 'quota-exceeded',
+      detail:
+        error.retryAfterSeconds === null
+          ? 'This request costs more than the limit allows.'
+          : `Too many requests; retry in ${error.retryAfterSeconds} seconds.`,
+      headers: error.headers,
+      extensions: { 'violated-policies': error.violatedPolicies },
+    };
+  }
+  if (error instanceof RateLimitUnavailableError) {
+    return {
+      code: 'service-unavailable',
+      detail: 'Rate limiting is unavailable; try again shortly.',
+      headers: { 'retry-after': '1' },
     };
   }
   if (error.validation) {
