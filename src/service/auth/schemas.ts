@@ -1,0 +1,58 @@
+// Request and response schemas of the authentication routes (API.md section 3, Auth).
+import { Type } from 'typebox';
+
+export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
+/** Length rules (12..1024, configurable minimum) are the password policy's, with their own pointer. */
+export const PasswordSchema = Type.String({ maxLength: 1024 });
+/** Display names: 1..100 characters, no control characters; NFC-normalised after validation. */
+export const DisplayNameSchema = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
+});
+
+export const NoQuery = Type.Object({}, { additionalProperties: false });
+
+export const RegisterBody = Type.Object(
+  { email: EmailSchema, password: PasswordSchema, displayName: DisplayNameSchema },
+  { additionalProperties: false },
+);
+
+export const LoginBody = Type.Object(
+  { email: EmailSchema, password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+
+export const RefreshBody = Type.Object(
+  { refresh_token: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+/** OAuth 2.0 token response (RFC 6749 section 5.1), hence snake_case. */
+export const TokenResponse = Type.Object(
+  {
+    access_token: Type.String(),
+    token_type: Type.Literal('Bearer'),
+    expires_in: Type.Integer({ minimum: 1 }),
+    refresh_token: Type.String(),
+    refresh_expires_in: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const PublicJwk = Type.Object(
+  {
+    kty: Type.String(),
+    crv: Type.String(),
+    x: Type.String(),
+    kid: Type.String(),
+    alg: Type.String(),
+    use: Type.Literal('sig'),
+  },
+  { additionalProperties: false },
+);
+
+export const JwksResponse = Type.Object(
+  { keys: Type.Array(PublicJwk) },
+  { additionalProperties: false },
+);

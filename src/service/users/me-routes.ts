@@ -1,0 +1,225 @@
+// The caller's own account: profile, password change and sessions (API.md section 3, Own account).
+import { Type } from 'typebox';
+import type { GatehouseApp } from '../../app.ts';
+import type { Principal } from '../../security/authz/principal.ts';
+import { GatehouseError } from '../../security/errors.ts';
+import { DisplayNameSchema, NoQuery } from '../auth/schemas.ts';
+import { LoginLock } from '../auth/login-lock.ts';
+import { revokeSession } from '../auth/sessions.ts';
+import { UserSchema, toUserResponse } from '../schemas/user.ts';
+import type { Services } from '../services.ts';
+
+const SessionSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.String({ format: 'date-time' }),
+    userAgent: Type.String(),
+    ip: Type.String(),
+    current: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+const SessionList = Type.Object(
+  { items: Type.Array(SessionSchema), nextCursor: Type.Null() },
+  { additionalProperties: false },
+);
+
+const PatchMeBody = Type.Object(
+  { displayName: Type.Optional(DisplayNameSchema) },
+  { additionalProperties: false },
+);
+
+const PasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+    newPassword: Type.String({ maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+const SessionParams = Type.Object(
+  { id: Type.String({ format: 'uuid', maxLength: 36 }) },
+  { additionalProperties: false },
+);
+
+function principalOf(request: { principal: Principal | null }): Principal {
+  // Access control has already refused requests without one; this is the type-level proof.
+  if (!request.principal)
+    throw new GatehouseError('unauthorized', 'Valid credentials are required.');
+  return request.principal;
+}
+
+async function currentUser(services: Services, principal: Principal) {
+  const user = await services.users.findById(principal.userId);
+  if (!user) throw new GatehouseError('not-found', 'No such user.');
+  return user;
+}
+
+export function registerMeRoutes(app: GatehouseApp, services: Services): void {
+  const lock = new LoginLock(
+    services.loginFailures,
+    services.secret,
+    services.config.loginLockThreshold,
+  );
+
+  app.get(
+    '/v1/users/me',
+    {
+      config: {
+        security: { auth: 'session-or-api-key', permission: 'users:read:self', rateLimit: {} },
+      },
+      schema: {
+        tags: ['users'],
+        summary: 'The caller’s own account',
+        querystring: NoQuery,
+        response: { 200: UserSchema },
+      },
+    },
+    async (request) => toUserResponse(await currentUser(services, principalOf(request))),
+  );
+
+  app.patch(
+    '/v1/users/me',
+    {
+      config: { security: { auth: 'session', permission: 'users:write:self', rateLimit: {} } },
+      schema: {
+        tags: ['users'],
+        summary: 'Change the caller’s display name (the only field a user may change)',
+        querystring: NoQuery,
+        body: PatchMeBody,
+        response: { 200: UserSchema },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const displayName = request.body.displayName?.normalize('NFC');
+      const user =
+        displayName === undefined
+          ? await currentUser(services, principal)
+          : await services.users.update(principal.userId, { displayName });
+      if (!user) throw new GatehouseError('not-found', 'No such user.');
+      return toUserResponse(user);
+    },
+  );
+
+  app.post(
+    '/v1/users/me/password',
+    {
+      config: { security: { auth: 'session', permission: 'users:write:self', rateLimit: {} } },
+      schema: {
+        tags: ['users'],
+        summary: 'Change the password; every other session is revoked',
+        querystring: NoQuery,
+        body: PasswordBody,
+        response: { 204: Type.Null({ description: 'Password changed' }) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const user = await services.users.findByIdWithSecret(principal.userId);
+      if (!user) throw new GatehouseError('not-found', 'No such user.');
+      const accountKey = lock.accountKey(user.email);
+      await lock.assertNotLocked(accountKey);
+      const verification = await services.passwords.verifyPassword(
+        user.passwordHash,
+        request.body.currentPassword,
+      );
+      if (!verification.ok) {
+        // Guessing through this route counts toward the same lock as guessing at login.
+        await lock.recordFailure(accountKey);
+        await services.audit.record(request, {
+          type: 'password.change-failed',
+          outcome: 'failure',
+          targetId: user.id,
+        });
+        throw new GatehouseError('validation-failed', 'The current password is incorrect.', {
+          errors: [{ pointer: '/body/currentPassword', detail: 'is incorrect' }],
+        });
+      }
+      const rejection = services.passwordPolicy.checkNewPassword(request.body.newPassword, {
+        email: user.email,
+      });
+      if (rejection) {
+        throw new GatehouseError('validation-failed', 'The new password is not acceptable.', {
+          errors: [{ pointer: '/body/newPassword', detail: rejection.message }],
+        });
+      }
+      await lock.reset(accountKey);
+      await services.users.update(user.id, {
+        passwordHash: await services.passwords.hashPassword(request.body.newPassword),
+      });
+      const revoked = await services.sessions.revokeAllOfUser(
+        user.id,
+        'password-change',
+        principal.sessionId ?? undefined,
+      );
+      for (const sessionId of revoked) await services.revokeSession(sessionId);
+      await services.audit.record(request, {
+        type: 'password.changed',
+        outcome: 'success',
+        targetId: user.id,
+        detail: `${revoked.length} other session(s) revoked`,
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/users/me/sessions',
+    {
+      config: { security: { auth: 'session', permission: 'users:read:self', rateLimit: {} } },
+      schema: {
+        tags: ['users'],
+        summary: 'The caller’s active sessions',
+        querystring: NoQuery,
+        response: { 200: SessionList },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const sessions = await services.sessions.listActive(principal.userId);
+      return {
+        items: sessions.map((s) => ({
+          id: s.id,
+          createdAt: s.createdAt,
+          lastUsedAt: s.lastUsedAt,
+          userAgent: s.userAgent,
+          ip: s.ip,
+          current: s.id === principal.sessionId,
+        })),
+        nextCursor: null,
+      };
+    },
+  );
+
+  app.delete(
+    '/v1/users/me/sessions/:id',
+    {
+      config: { security: { auth: 'session', permission: 'users:write:self', rateLimit: {} } },
+      schema: {
+        tags: ['users'],
+        summary: 'Revoke one of the caller’s sessions',
+        querystring: NoQuery,
+        params: SessionParams,
+        response: { 204: Type.Null({ description: 'Session revoked' }) },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const session = await services.sessions.findById(request.params.id);
+      // Another user's session, or one already ended, does not exist for this caller.
+      if (!session || session.userId !== principal.userId || session.revokedAt !== null) {
+        throw new GatehouseError('not-found', 'No such session.');
+      }
+      await revokeSession(services, session.id, 'user-revoked');
+      await services.audit.record(request, {
+        type: 'session.revoked',
+        outcome: 'success',
+        targetId: session.id,
+      });
+      return reply.code(204).send(null);
+    },
+  );
+}
