@@ -1,15 +1,22 @@
-// The gatehouse command line: serve | migrate (user and keys come with authentication).
+// The gatehouse command line: serve | migrate | user create | keys rotate | keys list.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './data/database.ts';
 import { migrateToLatest } from './data/migrate.ts';
 import { startServer } from './server.ts';
+import { listKeysCommand, rotateKeysCommand } from './cli/keys.ts';
+import { openOperatorContext, type OperatorContext } from './cli/operator.ts';
+import { createUserCommand, UsageError } from './cli/user-create.ts';
 
 const USAGE = `usage: gatehouse <command>
 
 commands:
-  serve     run migrations, then serve the API (what npm start runs)
-  migrate   apply database migrations and exit
+  serve                                    run migrations, then serve the API (npm start)
+  migrate                                  apply database migrations and exit
+  user create --email E [--role R] [--display-name N]
+                                           create a user; the password is the first line of stdin
+  keys list                                show the signing keys and their states
+  keys rotate                              add a signing key (published now, signs after 1 hour)
 `;
 
 function fail(message: string): never {
@@ -51,21 +58,59 @@ async function migrate(): Promise<void> {
   }
 }
 
+async function withOperator(run: (context: OperatorContext) => Promise<string>): Promise<void> {
+  const context = await openOperatorContext(loadConfig());
+  try {
+    process.stdout.write(`${await run(context)}\n`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const [command] = positionals;
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      'display-name': { type: 'string' },
+    },
+  });
+  const command = positionals.join(' ');
   switch (command) {
     case 'serve':
       return serve();
     case 'migrate':
       return migrate();
+    case 'user create':
+      return withOperator((context) =>
+        createUserCommand(context, {
+          email: values.email,
+          role: values.role,
+          displayName: values['display-name'],
+        }),
+      );
+    case 'keys list':
+      return withOperator(listKeysCommand);
+    case 'keys rotate':
+      return withOperator(rotateKeysCommand);
     default:
       process.stderr.write(USAGE);
-      process.exit(command === undefined ? 0 : 2);
+      process.exit(command === '' ? 0 : 2);
   }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof ConfigError) fail(`invalid configuration: ${error.message}`);
+  if (error instanceof UsageError) fail(error.message);
+  if (
+    error instanceof TypeError &&
+    'code' in error &&
+    String(error.code).startsWith('ERR_PARSE_ARGS')
+  ) {
+    process.stderr.write(USAGE);
+    fail(error.message);
+  }
   fail(error instanceof Error ? error.message : String(error));
 });
