@@ -7,6 +7,7 @@ import { migrateToLatest } from './data/migrate.ts';
 import { buildApp, type GatehouseApp } from './app.ts';
 import { RATE_LIMIT_REDIS_OPTIONS } from './security/rate-limit/index.ts';
 import { resolveServerSecret } from './secret-file.ts';
+import { startMetricsServer } from './service/metrics.ts';
 
 export interface RunningServer {
   readonly app: GatehouseApp;
@@ -75,7 +76,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
       'GATEHOUSE_SECRET_KEY is not set: using a generated development secret; set it in production',
     );
   }
+  const metrics =
+    config.metricsPort === null
+      ? null
+      : await startMetricsServer(app.services.metrics, config.host, config.metricsPort);
+  if (metrics)
+    app.log.info({ event: 'metrics.listening', url: metrics.url }, `metrics on ${metrics.url}`);
   return listenGracefully(app, config, async () => {
+    await metrics?.close();
     await database.close();
     redis?.disconnect();
   });

@@ -32,6 +32,7 @@ import {
 } from '../security/authn/index.ts';
 import { createCursorCodec, type CursorCodec } from '../security/pagination/cursor.ts';
 import {
+  CountingStore,
   createRateLimiter,
   FailoverStore,
   MemoryStore,
@@ -40,6 +41,7 @@ import {
   type RateLimitStore,
 } from '../security/rate-limit/index.ts';
 import { AuditLog } from './audit.ts';
+import type { MetricsSource } from './metrics.ts';
 import { createRateLimitPlan, type RateLimitPlan } from './rate-limits.ts';
 
 /** Clock tolerance of the verifier; revocations outlive the last token by this much. */
@@ -66,6 +68,7 @@ export interface Services {
   readonly cursors: CursorCodec;
   readonly limiter: RateLimiter;
   readonly rateLimitStore: RateLimitStore;
+  readonly metrics: MetricsSource;
   readonly rateLimitPlan: RateLimitPlan;
   /** Revokes a session everywhere until its last access token has expired. */
   revokeSession(sessionId: string): Promise<void>;
@@ -85,8 +88,8 @@ function rateLimitStore(
   config: Config,
   redis: Redis | null,
   logger: FastifyBaseLogger,
-): RateLimitStore {
-  if (!redis) return new MemoryStore();
+): CountingStore | FailoverStore {
+  if (!redis) return new CountingStore(new MemoryStore());
   return new FailoverStore({
     primary: new RedisStore({ client: redis, timeoutMs: config.redisTimeoutMs }),
     mode: config.rateLimits.onStoreError,
@@ -124,7 +127,8 @@ export async function createServices(config: Config, deps: ServiceDependencies):
     await revocations.revoke(id, Date.parse(revokedAt) + revokeFor);
   }
 
-  const store = rateLimitStore(config, redis, logger);
+  const counted = rateLimitStore(config, redis, logger);
+  const store: RateLimitStore = counted;
   const limiter = createRateLimiter({ store, exemptKeys: config.rateLimits.exemptKeys });
   const auditEvents = new AuditEventRepository(db);
 
@@ -158,6 +162,10 @@ export async function createServices(config: Config, deps: ServiceDependencies):
     cursors: createCursorCodec(secret.deriveKey('gatehouse/cursor/v1')),
     limiter,
     rateLimitStore: store,
+    metrics: {
+      rateLimitCounts: () => counted.counters.snapshot(),
+      rateLimitStoreState: () => (counted instanceof FailoverStore ? counted.state : 'memory'),
+    },
     rateLimitPlan: createRateLimitPlan(config.rateLimits),
     async revokeSession(sessionId) {
       await revocations.revoke(sessionId, Date.now() + revokeFor);

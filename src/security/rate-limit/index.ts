@@ -24,6 +24,7 @@ export type { RedisStoreOptions } from './redis-store.ts';
 export { FailoverStore, STORE_ERROR_MODES, DEFAULT_COOL_DOWN_MS } from './failover-store.ts';
 export type { FailoverStoreOptions, RateLimitLogger, StoreErrorMode } from './failover-store.ts';
 export { RateLimitCounters } from './counters.ts';
+export { CountingStore } from './counting-store.ts';
 export type { RateLimitCounts } from './counters.ts';
 export { createRateLimiter, policyItemName } from './check.ts';
 export type { KeyedPolicy, RateLimitDecision, RateLimiter, RateLimiterOptions } from './check.ts';
