@@ -105,7 +105,9 @@ export async function createRedisRevocationList(
     } while (cursor !== '0');
   };
 
-  const subscriber = redis.duplicate();
+  // The command client may refuse to queue (fail-fast options); the subscriber must queue its
+  // SUBSCRIBE until connected, bounded by withTimeout below.
+  const subscriber = redis.duplicate({ enableOfflineQueue: true });
   subscriber.on('error', () => {
     // ioredis reconnects by itself; the 'ready' handler below reloads what was missed.
   });

@@ -1,11 +1,16 @@
 // A private redis-server is stalled, killed and restarted under the failover store: no check waits
 // longer than the timeout (+20 ms), each mode does what it promises, and Redis is used again after.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  freePort,
+  privateRedisAvailable,
+  startRedis,
+  stopRedis,
+} from '../../helpers/private-redis.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import {
@@ -24,78 +29,7 @@ const SLACK_MS = 20;
 const COOL_DOWN_MS = 200;
 const MODES: readonly StoreErrorMode[] = ['local', 'open', 'closed'];
 
-function redisServerRuns(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn('redis-server', ['--version'], { stdio: 'ignore' });
-    child.once('error', () => {
-      resolve(false);
-    });
-    child.once('exit', (code) => {
-      resolve(code === 0);
-    });
-  });
-}
-
-async function availability(): Promise<boolean> {
-  if (await redisServerRuns()) return true;
-  const message = '[rate-limit] redis-server not found on PATH: skipping the Redis failure suite';
-  if (process.env.CI === 'true') throw new Error(`CI=true: ${message}`);
-  console.warn(message);
-  return false;
-}
-
-const available = await availability();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const probe = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    retryStrategy: () => null,
-  });
-  probe.on('error', () => undefined);
-  try {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      try {
-        await probe.connect();
-        await probe.ping();
-        return child;
-      } catch {
-        await sleep(50);
-      }
-    }
-    throw new Error(`redis-server did not start on port ${port}`);
-  } finally {
-    probe.disconnect();
-  }
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGKILL');
-  await exited;
-}
+const available = await privateRedisAvailable('the Redis failure suite');
 
 interface Timed {
   readonly elapsedMs: number;
