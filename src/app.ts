@@ -87,7 +87,6 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
   app.setErrorHandler(problemErrorHandler);
   installJsonParser(app);
   installDeclarationCheck(app);
-  installNotFoundHandler(app);
   installResponseHeaders(app);
 
   app.decorate('database', deps.database);
@@ -101,7 +100,8 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
   });
   app.decorate('services', services);
   app.addHook('onClose', () => services.close());
-  await installSecurityLayer(app, services);
+  const { notFoundHooks } = installSecurityLayer(app, services);
+  installNotFoundHandler(app, notFoundHooks);
 
   await app.register(swagger, {
     transform: openapiTransform,

@@ -1,18 +1,20 @@
-// Puts the security layer in front of every route, in this order: client address and
-// authentication (onRequest), rate limiting, then access control (preValidation), so that a
-// request with bad credentials is still counted against its client's limits.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authenticateRequests } from '../security/authn/authenticate-plugin.ts';
+// Puts the security layer in front of each route, as its declaration asks and no more:
+// authentication (onRequest), then rate limiting and access control (preValidation), so that a
+// request with bad credentials is still counted against its client's limits. Public, exempt
+// routes such as /healthz get none of these hooks.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateHook, decorateAuthentication } from '../security/authn/authenticate-plugin.ts';
 import { isApiKeyFormat } from '../security/authn/index.ts';
-import { accessControl, type DenialReason } from '../security/authz/access-control.ts';
+import { accessControlHook, type DenialReason } from '../security/authz/access-control.ts';
 import type { Principal } from '../security/authz/principal.ts';
-import { clientAddress } from '../security/http/client-address.ts';
+import { decorateClientAddress } from '../security/http/client-address.ts';
 import type { Permission } from '../security/permissions.ts';
+import { refuseBody } from '../security/validation/no-body.ts';
 import {
   createRateLimiter,
   definePolicy,
   MemoryStore,
-  rateLimit,
+  rateLimitHook,
 } from '../security/rate-limit/index.ts';
 import type { Services } from './services.ts';
 
@@ -53,17 +55,32 @@ function createDenialAuditor(services: Services) {
   };
 }
 
-export async function installSecurityLayer(
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/** Appends hooks to a route's own list, once (HEAD routes are copies of their GET route). */
+function appendHooks(existing: unknown, hooks: readonly Hook[]): Hook[] {
+  const list: Hook[] =
+    existing === undefined
+      ? []
+      : Array.isArray(existing)
+        ? [...(existing as Hook[])]
+        : [existing as Hook];
+  for (const hook of hooks) if (!list.includes(hook)) list.push(hook);
+  return list;
+}
+
+export function installSecurityLayer(
   app: FastifyInstance,
   services: Services,
-): Promise<void> {
+): { notFoundHooks: Hook[] } {
   const { config } = services;
-  await app.register(clientAddress, {
+  decorateClientAddress(app, {
     trustProxy: config.trustProxy,
     ipv6PrefixLength: config.rateLimits.ipv6Subnet,
   });
+  decorateAuthentication(app);
   const recordLastUsed = createLastUsedRecorder(services);
-  await app.register(authenticateRequests, {
+  const authenticate = authenticateHook({
     verifier: services.verifier,
     revocations: services.revocations,
     isApiKey: isApiKeyFormat,
@@ -75,10 +92,24 @@ export async function installSecurityLayer(
       recordLastUsed(key.id);
     },
   });
-  await app.register(rateLimit, {
+  const limit = rateLimitHook({
     limiter: services.limiter,
     resolve: (request) => services.rateLimitPlan.resolve(request),
-    hook: 'preValidation',
   });
-  await app.register(accessControl, { onDenied: createDenialAuditor(services) });
+  const access = accessControlHook({ onDenied: createDenialAuditor(services) });
+
+  app.addHook('onRoute', (route) => {
+    const security = route.config?.security;
+    if (!security) return; // the declaration check refuses the route at start
+    if (security.auth !== 'public') route.onRequest = appendHooks(route.onRequest, [authenticate]);
+    const preValidation = [
+      ...(security.rateLimit === 'exempt' ? [] : [limit]),
+      ...(security.auth === 'public' ? [] : [access]),
+      ...(security.noBody ? [refuseBody] : []),
+    ];
+    if (preValidation.length > 0)
+      route.preValidation = appendHooks(route.preValidation, preValidation);
+  });
+  // Unknown paths are counted against the client's IP like any anonymous request.
+  return { notFoundHooks: [limit] };
 }

@@ -2,7 +2,7 @@
 // non-public route and turns it into a Principal, or records why it could not. The decision to
 // answer 401 is taken later by access control, after rate limiting has counted the request.
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Principal } from '../authz/principal.ts';
 import { isPermission, isRole, permissionsOf, type Permission } from '../permissions.ts';
 import type { AccessTokenVerifier } from './access-token-verifier.ts';
@@ -104,15 +104,32 @@ async function authenticate(
   }
 }
 
-const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = (app, options) => {
+/** Adds `request.principal` and `request.authFailure` (both null until authenticated). */
+export function decorateAuthentication(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('authFailure', null);
-  app.addHook('onRequest', async (request) => {
-    const security = request.routeOptions.config.security;
-    if (!security || security.auth === 'public') return;
+}
+
+/**
+ * The onRequest hook that authenticates a request, for apps that attach it only to the routes
+ * that need it (as Gatehouse does); the plugin below attaches it to every non-public route.
+ */
+export function authenticateHook(
+  options: AuthenticateOptions,
+): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
     const outcome = await authenticate(request, options);
     if (typeof outcome === 'string') request.authFailure = outcome;
     else request.principal = outcome;
+  };
+}
+
+const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = (app, options) => {
+  decorateAuthentication(app);
+  const hook = authenticateHook(options);
+  app.addHook('onRequest', async (request) => {
+    const security = request.routeOptions.config.security;
+    if (security && security.auth !== 'public') await hook(request);
   });
   return Promise.resolve();
 };

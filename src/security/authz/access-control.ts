@@ -26,8 +26,11 @@ export function unauthorized(failure: 'missing' | 'invalid' | null): GatehouseEr
   });
 }
 
-const accessControlPlugin: FastifyPluginAsync<AccessControlOptions> = (app, options) => {
-  app.addHook('preValidation', async (request) => {
+/** The preValidation hook enforcing a route's declaration; attach it to non-public routes. */
+export function accessControlHook(
+  options: AccessControlOptions,
+): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
     const security = request.routeOptions.config.security;
     if (!security || security.auth === 'public') return;
     const principal = request.principal;
@@ -44,7 +47,11 @@ const accessControlPlugin: FastifyPluginAsync<AccessControlOptions> = (app, opti
         ? 'API keys cannot be used for this operation.'
         : 'Your credentials lack the permission for this operation.',
     );
-  });
+  };
+}
+
+const accessControlPlugin: FastifyPluginAsync<AccessControlOptions> = (app, options) => {
+  app.addHook('preValidation', accessControlHook(options));
   return Promise.resolve();
 };
 

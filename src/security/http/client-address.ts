@@ -1,13 +1,13 @@
-// The client's address for every request, once: the socket address unless TRUST_PROXY lists the
-// peer, then the right-most untrusted X-Forwarded-For entry (rate-limit/client-ip.ts has the rules).
-import fp from 'fastify-plugin';
-import type { FastifyPluginAsync } from 'fastify';
+// The client's address, resolved on first use and cached for the request: the socket address
+// unless TRUST_PROXY lists the peer, then the right-most untrusted X-Forwarded-For entry
+// (rate-limit/client-ip.ts has the rules). Routes that never ask pay nothing.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createClientIpResolver, type ClientIdentity } from '../rate-limit/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** `ip` for logs and sessions, `key` (IPv6 grouped by prefix) for rate limits. */
-    clientAddress: ClientIdentity;
+    readonly clientAddress: ClientIdentity;
   }
 }
 
@@ -18,22 +18,21 @@ export interface ClientAddressOptions {
 
 const UNKNOWN: ClientIdentity = { ip: 'unknown', key: 'unknown' };
 
-const clientAddressPlugin: FastifyPluginAsync<ClientAddressOptions> = (app, options) => {
+export function decorateClientAddress(app: FastifyInstance, options: ClientAddressOptions): void {
   const resolve = createClientIpResolver({
     ...(options.trustProxy === null ? {} : { trustProxy: options.trustProxy }),
     ipv6PrefixLength: options.ipv6PrefixLength,
   });
-  // Set by the hook below before anything reads it; null is only the decorator's initial shape.
-  app.decorateRequest('clientAddress', null as unknown as ClientIdentity);
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.clientAddress =
-      resolve(request.raw.socket.remoteAddress, request.headers['x-forwarded-for']) ?? UNKNOWN;
-    done();
+  const cache = new WeakMap<FastifyRequest, ClientIdentity>();
+  app.decorateRequest('clientAddress', {
+    getter(this: FastifyRequest): ClientIdentity {
+      let identity = cache.get(this);
+      if (identity === undefined) {
+        identity =
+          resolve(this.raw.socket.remoteAddress, this.headers['x-forwarded-for']) ?? UNKNOWN;
+        cache.set(this, identity);
+      }
+      return identity;
+    },
   });
-  return Promise.resolve();
-};
-
-export const clientAddress = fp(clientAddressPlugin, {
-  fastify: '5.x',
-  name: 'gatehouse-client-address',
-});
+}

@@ -40,7 +40,7 @@ export {
   DEFAULT_IPV6_PREFIX_LENGTH,
 } from './client-ip.ts';
 export type { ClientIdentity, ClientIpOptions } from './client-ip.ts';
-export { rateLimit } from './plugin.ts';
+export { rateLimit, rateLimitHook } from './plugin.ts';
 export type { RateLimitHook, RateLimitPluginOptions, ResolvedRateLimit } from './plugin.ts';
 export {
   RateLimitConfigError,

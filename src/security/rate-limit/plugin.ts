@@ -30,13 +30,15 @@ export interface RateLimitPluginOptions {
   readonly hook?: RateLimitHook;
 }
 
-const rateLimitPlugin: FastifyPluginAsync<RateLimitPluginOptions> = (fastify, options) => {
-  const { limiter, resolve, hook = 'preHandler' } = options;
-  if (!HOOKS.includes(hook)) {
-    const message = `The rate-limit hook must be one of ${HOOKS.join(', ')}, got "${hook}"`;
-    return Promise.reject(new RateLimitConfigError(message));
-  }
-  const applyLimit = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+/**
+ * The hook function the plugin installs, for apps that attach hooks per route (so routes without
+ * limits pay nothing): `routeOptions.preValidation = [..., rateLimitHook({ limiter, resolve })]`.
+ */
+export function rateLimitHook(
+  options: Pick<RateLimitPluginOptions, 'limiter' | 'resolve'>,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const { limiter, resolve } = options;
+  return async (request, reply) => {
     const resolved = await resolve(request);
     if (resolved === null) return;
     // A RateLimitUnavailableError (closed mode, statusCode 503) propagates to the error handler.
@@ -50,6 +52,15 @@ const rateLimitPlugin: FastifyPluginAsync<RateLimitPluginOptions> = (fastify, op
       );
     }
   };
+}
+
+const rateLimitPlugin: FastifyPluginAsync<RateLimitPluginOptions> = (fastify, options) => {
+  const { hook = 'preHandler' } = options;
+  if (!HOOKS.includes(hook)) {
+    const message = `The rate-limit hook must be one of ${HOOKS.join(', ')}, got "${hook}"`;
+    return Promise.reject(new RateLimitConfigError(message));
+  }
+  const applyLimit = rateLimitHook(options);
   // One literal per hook: addHook's overloads are chosen by the hook name's literal type.
   if (hook === 'onRequest') fastify.addHook('onRequest', applyLimit);
   else if (hook === 'preValidation') fastify.addHook('preValidation', applyLimit);

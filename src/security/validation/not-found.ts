@@ -1,12 +1,18 @@
 // 404 for an unknown path, 405 with `Allow` for a known path and an unsupported method.
 // Fastify answers both with 404, so a shadow router of the registered routes tells them apart.
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from './error-handler.ts';
 
 const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
-export function installNotFoundHandler(app: FastifyInstance): void {
+type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/** `preValidation` hooks run for unknown paths too (e.g. rate limiting by IP). */
+export function installNotFoundHandler(
+  app: FastifyInstance,
+  preValidation: readonly Hook[] = [],
+): void {
   const shadow = FindMyWay({ ignoreTrailingSlash: false });
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -16,7 +22,7 @@ export function installNotFoundHandler(app: FastifyInstance): void {
     }
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler({ preValidation: [...preValidation] }, (request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/';
     const allowed = METHODS.filter((method) => shadow.find(method, path) !== null);
     if (allowed.length > 0) {

@@ -6,6 +6,7 @@ import { GatehouseError } from '../../security/errors.ts';
 import { DisplayNameSchema, NoQuery } from '../auth/schemas.ts';
 import { LoginLock } from '../auth/login-lock.ts';
 import { revokeSession } from '../auth/sessions.ts';
+import { loginAccountKey } from '../rate-limits.ts';
 import { UserSchema, toUserResponse } from '../schemas/user.ts';
 import type { Services } from '../services.ts';
 
@@ -127,8 +128,18 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
         request.body.currentPassword,
       );
       if (!verification.ok) {
-        // Guessing through this route counts toward the same lock as guessing at login.
+        // Guessing through this route counts toward the same lock and limits as guessing at login.
         await lock.recordFailure(accountKey);
+        const ipKey = request.clientAddress.key;
+        const plan = services.rateLimitPlan;
+        await services.limiter.check(
+          [
+            { policy: plan.loginIp, key: ipKey },
+            { policy: plan.loginAccount, key: loginAccountKey(user.email, ipKey) },
+          ],
+          1,
+          ipKey,
+        );
         await services.audit.record(request, {
           type: 'password.change-failed',
           outcome: 'failure',
