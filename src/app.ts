@@ -37,6 +37,8 @@ export interface AppDependencies {
   readonly secret: ServerSecret;
   /** Tests: how long a rotated signing key is published before it signs (default 1 hour). */
   readonly prePublicationMs?: number;
+  /** Benchmarks only: measure what validation costs by accepting every input. Never in serve. */
+  readonly disableValidationForBenchmark?: boolean;
   /** Where log lines go; stdout when absent. Tests pass a stream to read them. */
   readonly logStream?: DestinationStream;
 }
@@ -83,7 +85,9 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.server.headersTimeout = 10_000;
 
-  app.setValidatorCompiler(createValidatorCompiler());
+  app.setValidatorCompiler(
+    deps.disableValidationForBenchmark === true ? () => () => true : createValidatorCompiler(),
+  );
   app.setErrorHandler(problemErrorHandler);
   installJsonParser(app);
   installDeclarationCheck(app);

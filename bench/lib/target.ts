@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 export interface Target {
   readonly url: string;
+  /** An access token of the seeded bench user, when the target was started with BENCH_SEED=1. */
+  readonly token: string | null;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export function startTarget(name: string, env: Record<string, string> = {}): Pro
       child.stdout?.resume();
       resolve({
         url: match[1],
+        token: /^TOKEN (\S+)$/m.exec(buffer)?.[1] ?? null,
         stop: () =>
           new Promise<void>((done) => {
             child.once('exit', () => {
