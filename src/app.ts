@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import type { DatabaseHandle } from './data/database.ts';
 import { loggerOptions } from './logger.ts';
 import { AccessLogController } from './security/http/access-log.ts';
+import { lazyChildLoggerFactory } from './security/http/lazy-request-logger.ts';
 import { requestIdFrom } from './security/http/request-id.ts';
 import { installResponseHeaders } from './security/http/security-headers.ts';
 import { openapiTransform } from './security/openapi.ts';
@@ -71,6 +72,7 @@ export async function buildApp(config: Config, deps: AppDependencies): Promise<G
   const app = Fastify({
     logger: deps.logStream ? { ...options, stream: deps.logStream } : options,
     logController: new AccessLogController(config.accessLog),
+    childLoggerFactory: lazyChildLoggerFactory,
     genReqId: requestIdFrom,
     bodyLimit: config.bodyLimit,
     // Against slow clients: a whole request must arrive within 30 s, its headers within 10 s.
