@@ -187,6 +187,18 @@ describe('400 malformed and invalid input', () => {
     expect(JSON.stringify(problem)).toContain('nest');
   });
 
+  it('refuses unpaired surrogates, which are not Unicode text, and accepts escaped pairs', async () => {
+    const lone = '{"email":"a@example.com","count":1,"tags":["ab\\ud800"]}';
+    const problem = expectProblem(await post(lone, 'application/json'), 400, 'validation-failed');
+    expect(problem.errors).toEqual([
+      { pointer: '/body/tags/0', detail: expect.stringContaining('surrogate') as string },
+    ]);
+    const pair = '{"email":"a@example.com","count":1}';
+    expect(
+      (await post(pair.replace('a@', '\\ud83d\\ude00a@'), 'application/json')).statusCode,
+    ).not.toBe(500);
+  });
+
   it('caps the number of reported errors', async () => {
     const many = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}`, i]));
     const res = await post(JSON.stringify(many), 'application/json');

@@ -2,6 +2,7 @@
 // old hash superseded with a compare-and-set, so of two concurrent refreshes with one token only
 // one wins and the other is treated as reuse.
 import type { Kysely, Selectable } from 'kysely';
+import { toPage, type Page, type Position } from '../cursor.ts';
 import type { Database, SessionsTable } from '../schema.ts';
 
 export interface Session {
@@ -168,21 +169,35 @@ export class SessionRepository {
     return ids;
   }
 
-  /** Active (not revoked, not expired) sessions of a user, newest first. */
-  async listActive(userId: string, now = new Date()): Promise<Session[]> {
+  /** Active (not revoked, not expired) sessions of a user, newest first, in keyset pages. */
+  async listActive(
+    userId: string,
+    page: { limit: number; after?: Position | undefined },
+    now = new Date(),
+  ): Promise<Page<Session>> {
     const at = now.toISOString();
-    const rows = await this.db
+    let query = this.db
       .selectFrom('sessions')
       .selectAll()
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
       .where('idle_expires_at', '>', at)
-      .where('absolute_expires_at', '>', at)
+      .where('absolute_expires_at', '>', at);
+    const after = page.after;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', after.createdAt),
+          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
+        ]),
+      );
+    }
+    const rows = await query
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(100)
+      .limit(page.limit + 1)
       .execute();
-    return rows.map(toSession);
+    return toPage(rows, page.limit, (r) => ({ createdAt: r.created_at, id: r.id }), toSession);
   }
 
   /** Ids of sessions revoked after `since`: loaded into the in-process revocation set at start. */

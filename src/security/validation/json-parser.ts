@@ -31,14 +31,31 @@ function forbidden(detail: string): GatehouseError {
   });
 }
 
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** JSON Pointer of the first string holding a lone surrogate (not valid Unicode), or null. */
+function loneSurrogateAt(value: unknown, pointer: string): string | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? pointer : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const token = key.replace(/~/g, '~0').replace(/\//g, '~1');
+    if (LONE_SURROGATE.test(key)) return `${pointer}/${token}`;
+    const found = loneSurrogateAt(child, `${pointer}/${token}`);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') {
     throw new GatehouseError('malformed-json', 'The body is empty but the content type says JSON.');
   }
   if (jsonDepth(text) > MAX_JSON_DEPTH)
     throw forbidden(`must not nest deeper than ${MAX_JSON_DEPTH} levels`);
+  let parsed: unknown;
   try {
-    return secureJsonParse.parse(text, undefined, {
+    parsed = secureJsonParse.parse(text, undefined, {
       protoAction: 'error',
       constructorAction: 'error',
     });
@@ -51,6 +68,17 @@ export function parseJsonBody(text: string): unknown {
     }
     throw new GatehouseError('malformed-json', 'The request body could not be parsed as JSON.');
   }
+  // Only an escaped surrogate can produce one (raw invalid UTF-8 decodes to U+FFFD), so the walk
+  // runs only for bodies that contain such an escape.
+  if (SURROGATE_ESCAPE.test(text)) {
+    const pointer = loneSurrogateAt(parsed, '/body');
+    if (pointer !== null) {
+      throw new GatehouseError('validation-failed', 'The request body is not valid Unicode.', {
+        errors: [{ pointer, detail: 'contains an unpaired surrogate (not valid Unicode text)' }],
+      });
+    }
+  }
+  return parsed;
 }
 
 export function installJsonParser(app: FastifyInstance): void {

@@ -2,6 +2,9 @@
 import { Type } from 'typebox';
 import type { GatehouseApp } from '../../app.ts';
 import type { Principal } from '../../security/authz/principal.ts';
+import { callerOf } from '../schemas/caller.ts';
+import { CursorField, DEFAULT_LIMIT, LimitField, listOf } from '../schemas/list.ts';
+import { nextCursor, readCursor } from '../schemas/page-cursor.ts';
 import { GatehouseError } from '../../security/errors.ts';
 import { DisplayNameSchema, NoQuery } from '../auth/schemas.ts';
 import { LoginLock } from '../auth/login-lock.ts';
@@ -22,8 +25,9 @@ const SessionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const SessionList = Type.Object(
-  { items: Type.Array(SessionSchema), nextCursor: Type.Null() },
+const SessionList = listOf(SessionSchema);
+const SessionQuery = Type.Object(
+  { limit: LimitField, cursor: CursorField },
   { additionalProperties: false },
 );
 
@@ -44,13 +48,6 @@ const SessionParams = Type.Object(
   { id: Type.String({ format: 'uuid', maxLength: 36 }) },
   { additionalProperties: false },
 );
-
-function principalOf(request: { principal: Principal | null }): Principal {
-  // Access control has already refused requests without one; this is the type-level proof.
-  if (!request.principal)
-    throw new GatehouseError('unauthorized', 'Valid credentials are required.');
-  return request.principal;
-}
 
 async function currentUser(services: Services, principal: Principal) {
   const user = await services.users.findById(principal.userId);
@@ -78,7 +75,7 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
         response: { 200: UserSchema },
       },
     },
-    async (request) => toUserResponse(await currentUser(services, principalOf(request))),
+    async (request) => toUserResponse(await currentUser(services, callerOf(request))),
   );
 
   app.patch(
@@ -94,7 +91,7 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
       },
     },
     async (request) => {
-      const principal = principalOf(request);
+      const principal = callerOf(request);
       const displayName = request.body.displayName?.normalize('NFC');
       const user =
         displayName === undefined
@@ -118,7 +115,7 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
+      const principal = callerOf(request);
       const user = await services.users.findByIdWithSecret(principal.userId);
       if (!user) throw new GatehouseError('not-found', 'No such user.');
       const accountKey = lock.accountKey(user.email);
@@ -183,16 +180,20 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
       config: { security: { auth: 'session', permission: 'users:read:self', rateLimit: {} } },
       schema: {
         tags: ['users'],
-        summary: 'The caller’s active sessions',
-        querystring: NoQuery,
+        summary: 'The caller’s active sessions, newest first',
+        querystring: SessionQuery,
         response: { 200: SessionList },
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      const sessions = await services.sessions.listActive(principal.userId);
+      const principal = callerOf(request);
+      const binding = ['GET /v1/users/me/sessions', principal.userId];
+      const page = await services.sessions.listActive(principal.userId, {
+        limit: request.query.limit ?? DEFAULT_LIMIT,
+        after: readCursor(services.cursors, request.query.cursor, binding),
+      });
       return {
-        items: sessions.map((s) => ({
+        items: page.items.map((s) => ({
           id: s.id,
           createdAt: s.createdAt,
           lastUsedAt: s.lastUsedAt,
@@ -200,7 +201,7 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
           ip: s.ip,
           current: s.id === principal.sessionId,
         })),
-        nextCursor: null,
+        nextCursor: nextCursor(services.cursors, page.next, binding),
       };
     },
   );
@@ -218,7 +219,7 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
+      const principal = callerOf(request);
       const session = await services.sessions.findById(request.params.id);
       // Another user's session, or one already ended, does not exist for this caller.
       if (!session || session.userId !== principal.userId || session.revokedAt !== null) {
