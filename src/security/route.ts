@@ -62,6 +62,31 @@ function openObjectPaths(schema: unknown, path: string): string[] {
   return found;
 }
 
+/** Finds every string without maxLength, array without maxItems, number without both bounds. */
+function unboundedPaths(schema: unknown, path: string): string[] {
+  if (schema === null || typeof schema !== 'object') return [];
+  const node = schema as Record<string, unknown>;
+  const found: string[] = [];
+  const bounded = node.enum !== undefined || node.const !== undefined;
+  if (!bounded) {
+    if (node.type === 'string' && node.maxLength === undefined)
+      found.push(`string at ${path || '/'} has no maxLength`);
+    if (node.type === 'array' && node.maxItems === undefined)
+      found.push(`array at ${path || '/'} has no maxItems`);
+    if (
+      (node.type === 'integer' || node.type === 'number') &&
+      (node.minimum === undefined || node.maximum === undefined)
+    ) {
+      found.push(`number at ${path || '/'} needs minimum and maximum`);
+    }
+  }
+  for (const [key, child] of Object.entries(node)) {
+    if (key === 'examples' || key === 'default' || key === 'const' || key === 'enum') continue;
+    found.push(...unboundedPaths(child, `${path}/${key}`));
+  }
+  return found;
+}
+
 /**
  * Returns what a route's declaration lacks; empty when complete.
  * @example checkRouteDeclaration(route) // ['no response schema for a 2xx status']
@@ -101,6 +126,8 @@ export function checkRouteDeclaration(route: RouteOptions): string[] {
   for (const part of ['body', 'querystring', 'params'] as const) {
     for (const path of openObjectPaths(schema[part], ''))
       problems.push(`${part} schema object at ${path} is not closed`);
+    for (const problem of unboundedPaths(schema[part], ''))
+      problems.push(`${part} schema ${problem}`);
   }
   return problems;
 }

