@@ -42,8 +42,11 @@ export function createCursorCodec(key: Uint8Array): CursorCodec {
       if (cursor.length > MAX_CURSOR_LENGTH) return null;
       const [payload, signature, extra] = cursor.split('.');
       if (!payload || !signature || extra !== undefined) return null;
-      const given = Buffer.from(signature, 'base64url');
-      if (given.length !== TAG_BYTES || !timingSafeEqual(given, tag(payload, binding))) return null;
+      // Compared as text: base64url decoding ignores the unused bits of the last character, so
+      // comparing decoded bytes would accept a second spelling of the same tag.
+      const expected = Buffer.from(tag(payload, binding).toString('base64url'));
+      const given = Buffer.from(signature);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
       try {
         const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
         if (!Array.isArray(parsed) || parsed.length !== 2) return null;

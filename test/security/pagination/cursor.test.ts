@@ -42,6 +42,17 @@ describe('cursor codec', () => {
     }
   });
 
+  it('refuses a second spelling of the tag (the unused bits of its last character)', () => {
+    const cursor = codec.encode(position, binding);
+    const last = cursor.at(-1) ?? 'A';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 16 bytes in base64url leave 4 unused bits in the last character: flip one of them.
+    const twin = alphabet[alphabet.indexOf(last) ^ 1] ?? last;
+    const tagOf = (c: string) => Buffer.from(c.split('.')[1] ?? '', 'base64url');
+    expect(tagOf(cursor.slice(0, -1) + twin)).toEqual(tagOf(cursor));
+    expect(codec.decode(cursor.slice(0, -1) + twin, binding)).toBeNull();
+  });
+
   it('refuses a short key at set-up', () => {
     expect(() => createCursorCodec(randomBytes(16))).toThrow(/32 bytes/);
   });
