@@ -3,7 +3,10 @@
 // request with bad credentials is still counted against its client's limits. Public, exempt
 // routes such as /healthz get none of these hooks.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateHook, decorateAuthentication } from '../security/authn/authenticate-plugin.ts';
+import {
+  authenticateHook,
+  decorateAuthentication,
+} from '../security/authn/authenticate-request.ts';
 import { isApiKeyFormat } from '../security/authn/index.ts';
 import { accessControlHook, type DenialReason } from '../security/authz/access-control.ts';
 import type { Principal } from '../security/authz/principal.ts';

@@ -1,7 +1,6 @@
 // Function-level access control from each route's declaration, deny by default: 401 without
 // valid credentials, 403 when an API key calls a session-only route or the permission is missing.
-import fp from 'fastify-plugin';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { GatehouseError } from '../errors.ts';
 import type { Permission } from '../permissions.ts';
 import type { Principal } from './principal.ts';
@@ -49,14 +48,3 @@ export function accessControlHook(
     );
   };
 }
-
-const accessControlPlugin: FastifyPluginAsync<AccessControlOptions> = (app, options) => {
-  app.addHook('preValidation', accessControlHook(options));
-  return Promise.resolve();
-};
-
-/** Register after authentication and after rate limiting (hooks of one kind run in order). */
-export const accessControl = fp(accessControlPlugin, {
-  fastify: '5.x',
-  name: 'gatehouse-access-control',
-});

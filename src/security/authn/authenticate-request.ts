@@ -1,8 +1,7 @@
 // Reads `Authorization: Bearer <credential>` (and nothing else: never the query string) on every
 // non-public route and turns it into a Principal, or records why it could not. The decision to
 // answer 401 is taken later by access control, after rate limiting has counted the request.
-import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../authz/principal.ts';
 import { isPermission, isRole, permissionsOf, type Permission } from '../permissions.ts';
 import type { AccessTokenVerifier } from './access-token-verifier.ts';
@@ -111,8 +110,8 @@ export function decorateAuthentication(app: FastifyInstance): void {
 }
 
 /**
- * The onRequest hook that authenticates a request, for apps that attach it only to the routes
- * that need it (as Gatehouse does); the plugin below attaches it to every non-public route.
+ * The onRequest hook that authenticates a request. Attach it to the routes that need it (as
+ * Gatehouse does from each route's declaration) after `decorateAuthentication(app)`.
  */
 export function authenticateHook(
   options: AuthenticateOptions,
@@ -123,19 +122,3 @@ export function authenticateHook(
     else request.principal = outcome;
   };
 }
-
-const authenticatePlugin: FastifyPluginAsync<AuthenticateOptions> = (app, options) => {
-  decorateAuthentication(app);
-  const hook = authenticateHook(options);
-  app.addHook('onRequest', async (request) => {
-    const security = request.routeOptions.config.security;
-    if (security && security.auth !== 'public') await hook(request);
-  });
-  return Promise.resolve();
-};
-
-/** Register once, at the root, before rate limiting and access control. */
-export const authenticateRequests = fp(authenticatePlugin, {
-  fastify: '5.x',
-  name: 'gatehouse-authenticate',
-});
