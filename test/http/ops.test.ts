@@ -29,6 +29,7 @@ describe('operations routes', () => {
   it('/openapi.json is a valid OpenAPI 3.1 document listing the operations routes', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const document = res.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toEqual(
@@ -51,6 +52,7 @@ describe('operations routes', () => {
     const res = await t.app.inject({ method: 'GET', url: '/docs' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.body.startsWith('<!doctype html>')).toBe(true);
     expect(res.body).toContain('GET /readyz');
     expect(res.body).not.toMatch(/<script/i);
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");

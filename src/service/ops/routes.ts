@@ -95,6 +95,7 @@ export function registerOpsRoutes(app: GatehouseApp): void {
     (_request, reply) =>
       reply
         .header('cache-control', 'public, max-age=300')
+        .type('application/json; charset=utf-8')
         .serializer(JSON.stringify)
         .send(app.swagger()),
   );
@@ -108,7 +109,12 @@ export function registerOpsRoutes(app: GatehouseApp): void {
         tags: ['operations'],
         summary: 'Human-readable API reference, rendered from the OpenAPI document',
         querystring: NoQuery,
-        response: { 200: Type.String({ description: 'HTML page' }) },
+        response: {
+          200: {
+            description: 'HTML page',
+            content: { 'text/html': { schema: Type.String({ maxLength: 2_000_000 }) } },
+          },
+        },
       },
     },
     (_request, reply) => {
