@@ -24,8 +24,7 @@ export const KNOWN_ISSUES: readonly SkipRule[] = [];
 
 /** Business rules of API.md section 3 that refuse some schema-valid bodies with a pointed 400. */
 const BUSINESS_RULES: Readonly<Record<string, readonly AcceptedRefusal[]>> = {
-  // The password policy: 12+ characters (PASSWORD_MIN_LENGTH, deliberately not in the schema),
-  // not a common password, not the email.
+  // The password policy beyond the schema's length bounds: not a common password, not the email.
   'POST /v1/auth/register': [{ status: 400, pointers: ['/body/password'] }],
   // A wrong current password, or a new one the policy refuses.
   'POST /v1/users/me/password': [

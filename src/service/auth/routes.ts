@@ -13,7 +13,7 @@ import {
   LoginBody,
   NoQuery,
   RefreshBody,
-  RegisterBody,
+  registerBody,
   TokenResponse,
 } from './schemas.ts';
 import { openSession, revokeSession, rotateSession } from './sessions.ts';
@@ -52,7 +52,7 @@ export function registerAuthRoutes(app: GatehouseApp, services: Services): void 
         tags: ['auth'],
         summary: 'Create an account (role user)',
         querystring: NoQuery,
-        body: RegisterBody,
+        body: registerBody(services.config.passwordMinLength),
         response: { 201: Type.Object({ user: UserSchema }, { additionalProperties: false }) },
       },
     },

@@ -2,8 +2,13 @@
 import { Type } from 'typebox';
 
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
-/** Length rules (12..1024, configurable minimum) are the password policy's, with their own pointer. */
-export const PasswordSchema = Type.String({ maxLength: 1024 });
+/**
+ * A new password: PASSWORD_MIN_LENGTH..1024 code points, so the published schema states the rule;
+ * the policy adds what a schema cannot (common passwords, equal to the email).
+ */
+export function newPasswordSchema(minLength: number) {
+  return Type.String({ minLength, maxLength: 1024 });
+}
 /** Display names: 1..100 characters, no control characters; NFC-normalised after validation. */
 export const DisplayNameSchema = Type.String({
   minLength: 1,
@@ -13,10 +18,16 @@ export const DisplayNameSchema = Type.String({
 
 export const NoQuery = Type.Object({}, { additionalProperties: false });
 
-export const RegisterBody = Type.Object(
-  { email: EmailSchema, password: PasswordSchema, displayName: DisplayNameSchema },
-  { additionalProperties: false },
-);
+export function registerBody(passwordMinLength: number) {
+  return Type.Object(
+    {
+      email: EmailSchema,
+      password: newPasswordSchema(passwordMinLength),
+      displayName: DisplayNameSchema,
+    },
+    { additionalProperties: false },
+  );
+}
 
 export const LoginBody = Type.Object(
   { email: EmailSchema, password: Type.String({ minLength: 1, maxLength: 1024 }) },

@@ -6,7 +6,7 @@ import { callerOf } from '../schemas/caller.ts';
 import { CursorField, DEFAULT_LIMIT, LimitField, listOf } from '../schemas/list.ts';
 import { nextCursor, readCursor } from '../schemas/page-cursor.ts';
 import { GatehouseError } from '../../security/errors.ts';
-import { DisplayNameSchema, NoQuery } from '../auth/schemas.ts';
+import { DisplayNameSchema, NoQuery, newPasswordSchema } from '../auth/schemas.ts';
 import { LoginLock } from '../auth/login-lock.ts';
 import { revokeSession } from '../auth/sessions.ts';
 import { loginAccountKey } from '../rate-limits.ts';
@@ -36,13 +36,15 @@ const PatchMeBody = Type.Object(
   { additionalProperties: false },
 );
 
-const PasswordBody = Type.Object(
-  {
-    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
-    newPassword: Type.String({ maxLength: 1024 }),
-  },
-  { additionalProperties: false },
-);
+function passwordBody(minLength: number) {
+  return Type.Object(
+    {
+      currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+      newPassword: newPasswordSchema(minLength),
+    },
+    { additionalProperties: false },
+  );
+}
 
 const SessionParams = Type.Object(
   { id: Type.String({ format: 'uuid', maxLength: 36 }) },
@@ -110,7 +112,7 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
         tags: ['users'],
         summary: 'Change the password; every other session is revoked',
         querystring: NoQuery,
-        body: PasswordBody,
+        body: passwordBody(services.config.passwordMinLength),
         response: { 204: Type.Null({ description: 'Password changed' }) },
       },
     },
