@@ -67,7 +67,12 @@ function unboundedPaths(schema: unknown, path: string): string[] {
   if (schema === null || typeof schema !== 'object') return [];
   const node = schema as Record<string, unknown>;
   const found: string[] = [];
-  const bounded = node.enum !== undefined || node.const !== undefined;
+  // uuid and date-time strings are bounded by their format.
+  const bounded =
+    node.enum !== undefined ||
+    node.const !== undefined ||
+    node.format === 'uuid' ||
+    node.format === 'date-time';
   if (!bounded) {
     if (node.type === 'string' && node.maxLength === undefined)
       found.push(`string at ${path || '/'} has no maxLength`);
@@ -128,6 +133,10 @@ export function checkRouteDeclaration(route: RouteOptions): string[] {
       problems.push(`${part} schema object at ${path} is not closed`);
     for (const problem of unboundedPaths(schema[part], ''))
       problems.push(`${part} schema ${problem}`);
+  }
+  for (const [status, responseSchema] of Object.entries(response ?? {})) {
+    for (const problem of unboundedPaths(responseSchema, ''))
+      problems.push(`response ${status} schema ${problem}`);
   }
   return problems;
 }

@@ -72,7 +72,10 @@ export function registerPlantedBugRoutes(app: GatehouseApp): void {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ count: Type.Integer() }, { additionalProperties: false }),
+          200: Type.Object(
+            { count: Type.Integer({ minimum: 0, maximum: 1000 }) },
+            { additionalProperties: false },
+          ),
         },
       },
     },

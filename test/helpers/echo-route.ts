@@ -32,7 +32,7 @@ export function registerEchoRoute(app: GatehouseApp): void {
           200: Type.Object(
             {
               id: Type.String({ maxLength: 36 }),
-              limit: Type.Integer(),
+              limit: Type.Integer({ minimum: 1, maximum: 100 }),
               body: EchoBody,
             },
             { additionalProperties: false },

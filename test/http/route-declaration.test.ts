@@ -131,6 +131,16 @@ describe('route declaration check', () => {
       PUBLIC,
       'querystring schema number at /properties/n needs minimum and maximum',
     ],
+    [
+      'a response string without maxLength',
+      {
+        querystring: NoQuery,
+        body: NoQuery,
+        response: { 201: Type.Object({ name: Type.String() }, { additionalProperties: false }) },
+      },
+      PUBLIC,
+      'response 201 schema string at /properties/name has no maxLength',
+    ],
   ])('refuses %s', async (_name, schema, security, expected) => {
     const error = await startWith((app) => {
       // Deliberately incomplete declarations, so the types are bypassed.

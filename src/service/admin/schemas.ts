@@ -55,19 +55,20 @@ export const ListAuditQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Nullable = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
+const Nullable = (description: string, maxLength = 128) =>
+  Type.Union([Type.String({ maxLength }), Type.Null()], { description });
 
 export const AuditEventSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     at: Type.String({ format: 'date-time' }),
-    type: Type.String(),
+    type: Type.String({ maxLength: 64 }),
     actorId: Nullable('The user who acted; null for the command line or an anonymous caller'),
     targetId: Nullable('What the action was about: a user, session or key id'),
     ip: Nullable('Client address; null for the command line'),
     requestId: Nullable('X-Request-Id of the request; null for the command line'),
     outcome: Type.Enum(['success', 'failure', 'denied']),
-    detail: Nullable('Free text; never a secret'),
+    detail: Nullable('Free text; never a secret', 1000),
   },
   { additionalProperties: false },
 );

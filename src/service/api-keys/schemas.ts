@@ -27,9 +27,12 @@ export const CreateApiKeyBody = Type.Object(
 
 const apiKeyProperties = {
   id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  scopes: Type.Array(Type.String()),
-  prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
+  name: Type.String({ maxLength: 100 }),
+  scopes: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 }),
+  prefix: Type.String({
+    maxLength: 32,
+    description: 'The first characters of the key, to recognise it',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -40,7 +43,7 @@ export const ApiKeySchema = Type.Object(apiKeyProperties, { additionalProperties
 export const CreatedApiKeySchema = Type.Object(
   {
     ...apiKeyProperties,
-    key: Type.String({ description: 'The key: shown this once, never again' }),
+    key: Type.String({ maxLength: 64, description: 'The key: shown this once, never again' }),
   },
   { additionalProperties: false },
 );

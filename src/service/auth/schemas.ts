@@ -42,28 +42,28 @@ export const RefreshBody = Type.Object(
 /** OAuth 2.0 token response (RFC 6749 section 5.1), hence snake_case. */
 export const TokenResponse = Type.Object(
   {
-    access_token: Type.String(),
+    access_token: Type.String({ maxLength: 8192 }),
     token_type: Type.Literal('Bearer'),
-    expires_in: Type.Integer({ minimum: 1 }),
-    refresh_token: Type.String(),
-    refresh_expires_in: Type.Integer({ minimum: 1 }),
+    expires_in: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    refresh_token: Type.String({ maxLength: 64 }),
+    refresh_expires_in: Type.Integer({ minimum: 1, maximum: 31_536_000 }),
   },
   { additionalProperties: false },
 );
 
 export const PublicJwk = Type.Object(
   {
-    kty: Type.String(),
-    crv: Type.String(),
-    x: Type.String(),
-    kid: Type.String(),
-    alg: Type.String(),
+    kty: Type.String({ maxLength: 16 }),
+    crv: Type.String({ maxLength: 16 }),
+    x: Type.String({ maxLength: 128 }),
+    kid: Type.String({ maxLength: 64 }),
+    alg: Type.String({ maxLength: 16 }),
     use: Type.Literal('sig'),
   },
   { additionalProperties: false },
 );
 
 export const JwksResponse = Type.Object(
-  { keys: Type.Array(PublicJwk) },
+  { keys: Type.Array(PublicJwk, { maxItems: 16 }) },
   { additionalProperties: false },
 );

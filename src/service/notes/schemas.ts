@@ -52,9 +52,9 @@ export const NoteSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     ownerId: Type.String({ format: 'uuid' }),
-    title: Type.String(),
-    body: Type.String(),
-    tags: Type.Array(Type.String()),
+    title: Type.String({ maxLength: 200 }),
+    body: Type.String({ maxLength: 20000 }),
+    tags: Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 }),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

@@ -21,8 +21,8 @@ export const CursorField = Type.Optional(
 export function listOf<Item extends TSchema>(item: Item) {
   return Type.Object(
     {
-      items: Type.Array(item),
-      nextCursor: Type.Union([Type.String(), Type.Null()], {
+      items: Type.Array(item, { maxItems: 100 }),
+      nextCursor: Type.Union([Type.String({ maxLength: 512 }), Type.Null()], {
         description: 'Pass as `cursor` for the next page; null on the last page',
       }),
     },

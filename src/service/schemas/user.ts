@@ -9,8 +9,8 @@ export const RoleSchema = Type.Enum(ROLE_NAMES, { description: 'Role name' });
 export const UserSchema = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    email: Type.String({ format: 'email' }),
-    displayName: Type.String(),
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    displayName: Type.String({ maxLength: 100 }),
     role: RoleSchema,
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
