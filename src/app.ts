@@ -9,11 +9,11 @@ import Fastify, {
 } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { DestinationStream } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './data/database.ts';
-import { loggerOptions } from './logger.ts';
+import { accessLoggerOptions, loggerOptions } from './logger.ts';
 import { AccessLogController } from './security/http/access-log.ts';
 import { lazyChildLoggerFactory } from './security/http/lazy-request-logger.ts';
 import { requestIdFrom } from './security/http/request-id.ts';
@@ -69,9 +69,11 @@ function installDeclarationCheck(app: FastifyInstance): void {
 
 export async function buildApp(config: Config, deps: AppDependencies): Promise<GatehouseApp> {
   const options = loggerOptions(config.logLevel);
+  const logStream = deps.logStream ?? pino.destination(1);
+  const accessLogger = pino(accessLoggerOptions(config.logLevel), logStream);
   const app = Fastify({
-    logger: deps.logStream ? { ...options, stream: deps.logStream } : options,
-    logController: new AccessLogController(config.accessLog),
+    logger: { ...options, stream: logStream },
+    logController: new AccessLogController(config.accessLog, accessLogger),
     childLoggerFactory: lazyChildLoggerFactory,
     genReqId: requestIdFrom,
     bodyLimit: config.bodyLimit,

@@ -33,3 +33,8 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
     base: { service: 'gatehouse' },
   };
 }
+
+/** The access log's logger: fixed non-secret fields only, so no redaction to pay for. */
+export function accessLoggerOptions(level: LogLevel): LoggerOptions {
+  return { level, base: { service: 'gatehouse' } };
+}
