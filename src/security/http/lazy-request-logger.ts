@@ -20,21 +20,37 @@ export class LazyRequestLogger implements FastifyBaseLogger {
     return this.#real;
   }
 
-  #method(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'): LogMethod {
-    return (...args: Parameters<LogMethod>) => {
-      // A disabled level costs nothing: no child logger, no serialisation.
-      if (!this.parent.isLevelEnabled(level)) return;
-      this.#logger()[level](...args);
-    };
+  #write(
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace',
+    args: Parameters<LogMethod>,
+  ): void {
+    // A disabled level costs nothing: no child logger, no serialisation.
+    if (!this.parent.isLevelEnabled(level)) return;
+    this.#logger()[level](...args);
   }
 
-  readonly fatal = this.#method('fatal');
-  readonly error = this.#method('error');
-  readonly warn = this.#method('warn');
-  readonly info = this.#method('info');
-  readonly debug = this.#method('debug');
-  readonly trace = this.#method('trace');
-  readonly silent: LogMethod = () => undefined;
+  // Prototype methods, not per-instance closures: one logger is made for every request.
+  fatal(...args: Parameters<LogMethod>): void {
+    this.#write('fatal', args);
+  }
+  error(...args: Parameters<LogMethod>): void {
+    this.#write('error', args);
+  }
+  warn(...args: Parameters<LogMethod>): void {
+    this.#write('warn', args);
+  }
+  info(...args: Parameters<LogMethod>): void {
+    this.#write('info', args);
+  }
+  debug(...args: Parameters<LogMethod>): void {
+    this.#write('debug', args);
+  }
+  trace(...args: Parameters<LogMethod>): void {
+    this.#write('trace', args);
+  }
+  silent(): void {
+    // Nothing is written at level silent.
+  }
 
   get level(): LevelWithSilentOrString {
     return this.#real?.level ?? this.parent.level;
