@@ -19,6 +19,7 @@ export type AuditType =
   | 'user.updated'
   | 'apikey.created'
   | 'apikey.deleted'
+  | 'note.deleted-by-admin'
   | 'authz.denied';
 
 export interface AuditEntry {

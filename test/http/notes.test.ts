@@ -207,6 +207,36 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    describe('audit', () => {
+      it('records an admin deleting someone else’s note, not an owner deleting their own', async () => {
+        const owner = await caller(t);
+        const admin = await caller(t, 'admin');
+        const theirs = await create(owner.h, { title: 'evidence', body: '' });
+        const own = await create(owner.h, { title: 'mine', body: '' });
+        const byAdmin = await t.app.inject({
+          method: 'DELETE',
+          url: `/v1/notes/${theirs.id}`,
+          headers: admin.h,
+        });
+        expect(byAdmin.statusCode).toBe(204);
+        expect(
+          (await t.app.inject({ method: 'DELETE', url: `/v1/notes/${own.id}`, headers: owner.h }))
+            .statusCode,
+        ).toBe(204);
+        const events = await t.app.services.auditEvents.list({
+          limit: 100,
+          type: 'note.deleted-by-admin',
+        });
+        const targets = events.items.map((e) => e.targetId);
+        expect(targets).toContain(theirs.id);
+        expect(targets).not.toContain(own.id);
+        expect(events.items.find((e) => e.targetId === theirs.id)).toMatchObject({
+          actorId: admin.user.id,
+          detail: `owner ${owner.user.id}`,
+        });
+      });
+    });
+
     describe('lists', () => {
       it('lists only the caller’s notes, newest first, in signed pages', async () => {
         const alice = await caller(t);

@@ -23,10 +23,20 @@ export function registerDeleteNote(app: GatehouseApp, services: Services): void 
       },
     },
     async (request, reply) => {
-      const note = await loadNoteFor(services, callerOf(request), request.params.id, 'delete');
+      const caller = callerOf(request);
+      const note = await loadNoteFor(services, caller, request.params.id, 'delete');
       // A concurrent delete won the race: the note is gone either way, as it would be afterwards.
       if (!(await services.notes.delete(note.id)))
         throw new GatehouseError('not-found', 'No such note.');
+      if (note.ownerId !== caller.userId) {
+        // An administrator removed someone else's data: that is worth an audit record.
+        await services.audit.record(request, {
+          type: 'note.deleted-by-admin',
+          outcome: 'success',
+          targetId: note.id,
+          detail: `owner ${note.ownerId}`,
+        });
+      }
       return reply.code(204).send(null);
     },
   );
