@@ -2,7 +2,7 @@
 // with LIKE whose wildcards in user input are escaped, and paged by keyset.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
-import { toPage, type Page, type Position } from '../cursor.ts';
+import { olderThan, toPage, type Page, type Position } from '../cursor.ts';
 import type { Database, NotesTable } from '../schema.ts';
 
 export interface Note {
@@ -138,12 +138,7 @@ export class NoteRepository {
       );
     }
     if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-        ]),
-      );
+      query = query.where((eb) => olderThan(eb, after));
     }
     const rows = await query
       .orderBy('created_at', 'desc')

@@ -2,7 +2,7 @@
 // old hash superseded with a compare-and-set, so of two concurrent refreshes with one token only
 // one wins and the other is treated as reuse.
 import type { Kysely, Selectable } from 'kysely';
-import { toPage, type Page, type Position } from '../cursor.ts';
+import { olderThan, toPage, type Page, type Position } from '../cursor.ts';
 import type { Database, SessionsTable } from '../schema.ts';
 
 export interface Session {
@@ -185,12 +185,7 @@ export class SessionRepository {
       .where('absolute_expires_at', '>', at);
     const after = page.after;
     if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-        ]),
-      );
+      query = query.where((eb) => olderThan(eb, after));
     }
     const rows = await query
       .orderBy('created_at', 'desc')

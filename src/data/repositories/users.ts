@@ -1,7 +1,7 @@
 // Users: accounts, their password hashes, roles and the disabled flag.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { toPage, type Page, type Position } from '../cursor.ts';
+import { olderThan, toPage, type Page, type Position } from '../cursor.ts';
 import { isUniqueViolation } from '../errors.ts';
 import type { Database, UsersTable } from '../schema.ts';
 
@@ -133,12 +133,7 @@ export class UserRepository {
     if (filter.email !== undefined) query = query.where('email', '=', filter.email);
     const after = filter.after;
     if (after) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', after.createdAt),
-          eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)]),
-        ]),
-      );
+      query = query.where((eb) => olderThan(eb, after));
     }
     const rows = await query
       .orderBy('created_at', 'desc')
