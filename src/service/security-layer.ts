@@ -8,23 +8,14 @@ import {
   decorateAuthentication,
 } from '../security/authn/authenticate-request.ts';
 import { isApiKeyFormat } from '../security/authn/index.ts';
-import { accessControlHook, type DenialReason } from '../security/authz/access-control.ts';
-import type { Principal } from '../security/authz/principal.ts';
+import { accessControlHook } from '../security/authz/access-control.ts';
 import { decorateClientAddress } from '../security/http/client-address.ts';
-import type { Permission } from '../security/permissions.ts';
 import { refuseBody } from '../security/validation/no-body.ts';
-import {
-  createRateLimiter,
-  definePolicy,
-  MemoryStore,
-  rateLimitHook,
-} from '../security/rate-limit/index.ts';
+import { rateLimitHook } from '../security/rate-limit/index.ts';
 import type { Services } from './services.ts';
 
 /** lastUsedAt is written at most this often per key, not on every request. */
 const LAST_USED_INTERVAL_MS = 60_000;
-/** Denials are audited at most this often per actor, so a scripted caller cannot flood the log. */
-const DENIAL_AUDIT_POLICY = definePolicy('audit-denied', '10/minute');
 
 function createLastUsedRecorder(services: Services): (id: string) => void {
   const lastWritten = new Map<string, number>();
@@ -35,25 +26,6 @@ function createLastUsedRecorder(services: Services): (id: string) => void {
     lastWritten.set(id, now);
     services.apiKeys.touchLastUsed(id, new Date(now)).catch(() => {
       lastWritten.delete(id);
-    });
-  };
-}
-
-function createDenialAuditor(services: Services) {
-  const limiter = createRateLimiter({ store: new MemoryStore({ maxKeys: 10_000 }) });
-  return async (
-    request: FastifyRequest,
-    principal: Principal,
-    reason: DenialReason,
-    permission: Permission | null,
-  ) => {
-    request.log.info({ event: 'authz.denied', reason, permission }, 'access denied');
-    const decision = await limiter.check([{ policy: DENIAL_AUDIT_POLICY, key: principal.userId }]);
-    if (!decision.allowed) return;
-    await services.audit.record(request, {
-      type: 'authz.denied',
-      outcome: 'denied',
-      detail: `${request.method} ${request.routeOptions.url ?? ''}: ${reason}${permission ? ` (${permission})` : ''}`,
     });
   };
 }
@@ -99,7 +71,13 @@ export function installSecurityLayer(
     limiter: services.limiter,
     resolve: (request) => services.rateLimitPlan.resolve(request),
   });
-  const access = accessControlHook({ onDenied: createDenialAuditor(services) });
+  const access = accessControlHook({
+    onDenied: (request, _principal, reason, permission) =>
+      services.auditDenied(
+        request,
+        `${request.method} ${request.routeOptions.url ?? ''}: ${reason}${permission ? ` (${permission})` : ''}`,
+      ),
+  });
 
   app.addHook('onRoute', (route) => {
     const security = route.config?.security;

@@ -41,6 +41,7 @@ import {
   type RateLimitStore,
 } from '../security/rate-limit/index.ts';
 import { AuditLog } from './audit.ts';
+import { createDenialAuditor, type DenialAuditor } from './denial-audit.ts';
 import type { MetricsSource } from './metrics.ts';
 import { createRateLimitPlan, type RateLimitPlan } from './rate-limits.ts';
 
@@ -57,6 +58,8 @@ export interface Services {
   readonly apiKeys: ApiKeyRepository;
   readonly notes: NoteRepository;
   readonly audit: AuditLog;
+  /** Audits a denied authorization (rate-limited per caller). */
+  readonly auditDenied: DenialAuditor;
   readonly auditEvents: AuditEventRepository;
   readonly passwords: PasswordHasher;
   readonly passwordPolicy: PasswordPolicy;
@@ -131,6 +134,7 @@ export async function createServices(config: Config, deps: ServiceDependencies):
   const store: RateLimitStore = counted;
   const limiter = createRateLimiter({ store, exemptKeys: config.rateLimits.exemptKeys });
   const auditEvents = new AuditEventRepository(db);
+  const audit = new AuditLog(auditEvents);
 
   return {
     config,
@@ -141,7 +145,8 @@ export async function createServices(config: Config, deps: ServiceDependencies):
     loginFailures: new LoginFailureRepository(db),
     apiKeys: new ApiKeyRepository(db),
     notes: new NoteRepository(db),
-    audit: new AuditLog(auditEvents),
+    audit,
+    auditDenied: createDenialAuditor(audit),
     auditEvents,
     passwords: createPasswordHasher(),
     passwordPolicy: createPasswordPolicy({ minLength: config.passwordMinLength }),

@@ -230,6 +230,21 @@ for (const dialect of DIALECTS) {
         const targets = events.items.map((e) => e.targetId);
         expect(targets).toContain(theirs.id);
         expect(targets).not.toContain(own.id);
+        // Object-level denials are audited too: another user reading the note is a hidden 404.
+        const stranger = await caller(t);
+        const hidden = await create(owner.h, { title: 'private', body: '' });
+        const peek = await t.app.inject({
+          method: 'GET',
+          url: `/v1/notes/${hidden.id}`,
+          headers: stranger.h,
+        });
+        expect(peek.statusCode).toBe(404);
+        const denied = await t.app.services.auditEvents.list({
+          limit: 10,
+          type: 'authz.denied',
+          actorId: stranger.user.id,
+        });
+        expect(denied.items.map((e) => e.detail)).toContain(`read note ${hidden.id}: deny-hidden`);
         expect(events.items.find((e) => e.targetId === theirs.id)).toMatchObject({
           actorId: admin.user.id,
           detail: `owner ${owner.user.id}`,

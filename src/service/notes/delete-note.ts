@@ -24,7 +24,7 @@ export function registerDeleteNote(app: GatehouseApp, services: Services): void 
     },
     async (request, reply) => {
       const caller = callerOf(request);
-      const note = await loadNoteFor(services, caller, request.params.id, 'delete');
+      const note = await loadNoteFor(services, request, request.params.id, 'delete');
       // A concurrent delete won the race: the note is gone either way, as it would be afterwards.
       if (!(await services.notes.delete(note.id)))
         throw new GatehouseError('not-found', 'No such note.');

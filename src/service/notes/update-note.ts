@@ -1,7 +1,6 @@
 // PATCH /v1/notes/{id}: only the owner changes a note; a reader who may not change it gets 403.
 import type { GatehouseApp } from '../../app.ts';
 import { GatehouseError } from '../../security/errors.ts';
-import { callerOf } from '../schemas/caller.ts';
 import { NoQuery } from '../schemas/empty.ts';
 import { IdParams } from '../schemas/id.ts';
 import { normalizeDisplayText } from '../schemas/text.ts';
@@ -26,7 +25,7 @@ export function registerUpdateNote(app: GatehouseApp, services: Services): void 
       },
     },
     async (request) => {
-      const note = await loadNoteFor(services, callerOf(request), request.params.id, 'update');
+      const note = await loadNoteFor(services, request, request.params.id, 'update');
       const { title, body, tags } = request.body;
       const updated = await services.notes.update(note.id, {
         ...(title === undefined

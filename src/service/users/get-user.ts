@@ -27,6 +27,7 @@ export function registerGetUserRoute(app: GatehouseApp, services: Services): voi
       const caller = callerOf(request);
       const { id } = request.params;
       const mayRead = id === caller.userId || caller.permissions.has('users:read');
+      if (!mayRead) await services.auditDenied(request, `read user ${id}: deny-hidden`);
       const user = mayRead ? await services.users.findById(id) : null;
       if (!user) throw new GatehouseError('not-found', 'No such user.');
       return toUserResponse(user);
