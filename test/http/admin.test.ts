@@ -2,12 +2,11 @@
 // role and disable changes that end sessions and keys at once, the last-admin rule, the audit log.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/security/permissions.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { apiKeyFor, sessionFor, type TestUser } from '../helpers/auth.ts';
 import { DIALECTS } from '../helpers/databases.ts';
+import { caller, pointers, quickUser, tick, type Headers } from '../helpers/fixtures.ts';
 
-type Headers = Record<string, string>;
 interface AdminUser {
   id: string;
   email: string;
@@ -32,34 +31,6 @@ interface List<T> {
   items: T[];
   nextCursor: string | null;
 }
-interface Problem {
-  errors?: Array<{ pointer: string; detail: string }>;
-}
-
-/** A user without a password (these tests never log in), so no argon2 cost. */
-async function quickUser(t: TestApp, role: Role = 'user', email?: string): Promise<TestUser> {
-  const address = email ?? `admin-test-${randomUUID()}@example.com`;
-  const user = await t.app.services.users.create({
-    email: address,
-    passwordHash: 'not-a-hash',
-    displayName: 'Admin test',
-    role,
-  });
-  if (!user) throw new Error('user not created');
-  return { id: user.id, email: address, password: '', role };
-}
-
-async function caller(t: TestApp, role: Role = 'user'): Promise<{ user: TestUser; h: Headers }> {
-  const user = await quickUser(t, role);
-  return { user, h: (await sessionFor(t, user)).headers };
-}
-
-/** Lets the clock move on, so rows made one after the other have distinct timestamps. */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
-
-const pointers = (body: string) =>
-  ((JSON.parse(body) as Problem).errors ?? []).map((e) => e.pointer);
-
 for (const dialect of DIALECTS) {
   describe.skipIf(dialect.url === null)(`administration on ${dialect.name}`, () => {
     let t: TestApp;

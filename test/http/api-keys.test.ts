@@ -3,12 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY_PATTERN } from '../../src/security/authn/index.ts';
-import type { Role } from '../../src/security/permissions.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { apiKeyFor, sessionFor, type TestUser } from '../helpers/auth.ts';
+import { apiKeyFor } from '../helpers/auth.ts';
 import { DIALECTS } from '../helpers/databases.ts';
+import { caller, pointers, tick, type Headers } from '../helpers/fixtures.ts';
 
-type Headers = Record<string, string>;
 interface IssuedKey {
   id: string;
   name: string;
@@ -19,9 +18,6 @@ interface IssuedKey {
   lastUsedAt: string | null;
   key: string;
 }
-interface Problem {
-  errors?: Array<{ pointer: string; detail: string }>;
-}
 interface KeyList {
   items: Array<Omit<IssuedKey, 'key'>>;
   nextCursor: string | null;
@@ -29,29 +25,6 @@ interface KeyList {
 
 const DAY_MS = 86_400_000;
 
-/** A user without a password (these tests never log in), so no argon2 cost. */
-async function quickUser(t: TestApp, role: Role = 'user'): Promise<TestUser> {
-  const email = `keys-${randomUUID()}@example.com`;
-  const user = await t.app.services.users.create({
-    email,
-    passwordHash: 'not-a-hash',
-    displayName: 'Key test',
-    role,
-  });
-  if (!user) throw new Error('user not created');
-  return { id: user.id, email, password: '', role };
-}
-
-async function caller(t: TestApp, role: Role = 'user'): Promise<{ user: TestUser; h: Headers }> {
-  const user = await quickUser(t, role);
-  return { user, h: (await sessionFor(t, user)).headers };
-}
-
-/** Lets the clock move on, so rows made one after the other have distinct timestamps. */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
-
-const pointers = (body: string) =>
-  ((JSON.parse(body) as Problem).errors ?? []).map((e) => e.pointer);
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 for (const dialect of DIALECTS) {

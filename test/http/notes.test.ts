@@ -1,13 +1,11 @@
 // The notes API through the HTTP layer on both dialects: schemas and display text, mass
 // assignment, owner-only lists, and attacks on list filters and cursors.
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/security/permissions.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
-import { sessionFor, type TestUser } from '../helpers/auth.ts';
+import type { TestUser } from '../helpers/auth.ts';
 import { DIALECTS } from '../helpers/databases.ts';
+import { caller, pointers, quickUser, tick, type Headers } from '../helpers/fixtures.ts';
 
-type Headers = Record<string, string>;
 interface NoteBody {
   id: string;
   ownerId: string;
@@ -17,38 +15,10 @@ interface NoteBody {
   createdAt: string;
   updatedAt: string;
 }
-interface Problem {
-  status: number;
-  errors?: Array<{ pointer: string; detail: string }>;
-}
 interface NoteList {
   items: NoteBody[];
   nextCursor: string | null;
 }
-
-/** A user without a password (these tests never log in), so no argon2 cost. */
-async function quickUser(t: TestApp, role: Role = 'user'): Promise<TestUser> {
-  const email = `notes-${randomUUID()}@example.com`;
-  const user = await t.app.services.users.create({
-    email,
-    passwordHash: 'not-a-hash',
-    displayName: 'Notes test',
-    role,
-  });
-  if (!user) throw new Error('user not created');
-  return { id: user.id, email, password: '', role };
-}
-
-async function caller(t: TestApp, role: Role = 'user'): Promise<{ user: TestUser; h: Headers }> {
-  const user = await quickUser(t, role);
-  return { user, h: (await sessionFor(t, user)).headers };
-}
-
-/** Lets the clock move on, so rows made one after the other have distinct timestamps. */
-const tick = () => new Promise((resolve) => setTimeout(resolve, 2));
-
-const pointers = (body: string) =>
-  ((JSON.parse(body) as Problem).errors ?? []).map((e) => e.pointer);
 
 for (const dialect of DIALECTS) {
   describe.skipIf(dialect.url === null)(`notes API on ${dialect.name}`, () => {
