@@ -298,6 +298,8 @@ describe('display name', () => {
     ['DEL', 'Pat\u007f'],
     ['a C1 control (NEL)', 'Pat\u0085Doe'],
     ['an escape sequence', '\u001b[31mPat'],
+    ['a right-to-left override (spoofing)', 'Pat\u202eeoD'],
+    ['a line separator', 'Pat\u2028Doe'],
   ])('refuses %s with 400 at /body/displayName', async (_name, displayName) => {
     const email = uniqueEmail();
     const res = await register({ email, password: strongPassword(), displayName });

@@ -5,17 +5,12 @@ import { hashRefreshToken, isRefreshTokenFormat } from '../../security/authn/ind
 import { GatehouseError } from '../../security/errors.ts';
 import type { RouteSecurity } from '../../security/route.ts';
 import { normalizeEmail } from '../../security/validation/email.ts';
+import { NoQuery } from '../schemas/empty.ts';
+import { normalizeDisplayText } from '../schemas/text.ts';
 import { UserSchema, toUserResponse } from '../schemas/user.ts';
 import type { Services } from '../services.ts';
 import { LoginLock } from './login-lock.ts';
-import {
-  JwksResponse,
-  LoginBody,
-  NoQuery,
-  RefreshBody,
-  registerBody,
-  TokenResponse,
-} from './schemas.ts';
+import { JwksResponse, LoginBody, RefreshBody, registerBody, TokenResponse } from './schemas.ts';
 import { openSession, revokeSession, rotateSession } from './sessions.ts';
 
 /** One answer for every failed login: unknown email, wrong password, disabled account. */
@@ -67,7 +62,7 @@ export function registerAuthRoutes(app: GatehouseApp, services: Services): void 
       const user = await services.users.create({
         email,
         passwordHash: await services.passwords.hashPassword(request.body.password),
-        displayName: request.body.displayName.normalize('NFC'),
+        displayName: normalizeDisplayText(request.body.displayName, '/body/displayName', 100),
         role: 'user',
       });
       if (!user) throw new GatehouseError('conflict', 'An account with this email already exists.');

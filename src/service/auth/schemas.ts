@@ -1,5 +1,6 @@
 // Request and response schemas of the authentication routes (API.md section 3, Auth).
 import { Type } from 'typebox';
+import { displayText } from '../schemas/text.ts';
 
 export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
 /**
@@ -9,14 +10,8 @@ export const EmailSchema = Type.String({ format: 'email', maxLength: 254 });
 export function newPasswordSchema(minLength: number) {
   return Type.String({ minLength, maxLength: 1024 });
 }
-/** Display names: 1..100 characters, no control characters; NFC-normalised after validation. */
-export const DisplayNameSchema = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]+$',
-});
-
-export const NoQuery = Type.Object({}, { additionalProperties: false });
+/** Display names: 1..100 characters of display text (no controls, bidi overrides, separators). */
+export const DisplayNameSchema = displayText(1, 100, 'The name shown for the user');
 
 export function registerBody(passwordMinLength: number) {
   return Type.Object(

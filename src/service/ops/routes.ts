@@ -4,9 +4,9 @@ import { Type } from 'typebox';
 import type { GatehouseApp } from '../../app.ts';
 import type { RouteSecurity } from '../../security/route.ts';
 import { renderDocsPage } from './docs-page.ts';
+import { NoQuery } from '../schemas/empty.ts';
 
 const OPERATIONS: RouteSecurity = { auth: 'public', permission: null, rateLimit: 'exempt' };
-const NoQuery = Type.Object({}, { additionalProperties: false });
 // A plain literal, not a union: fast-json-stringify validates union branches on every reply.
 const Status = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false });
 const Readiness = Type.Object(

@@ -6,7 +6,9 @@ import { callerOf } from '../schemas/caller.ts';
 import { CursorField, DEFAULT_LIMIT, LimitField, listOf } from '../schemas/list.ts';
 import { nextCursor, readCursor } from '../schemas/page-cursor.ts';
 import { GatehouseError } from '../../security/errors.ts';
-import { DisplayNameSchema, NoQuery, newPasswordSchema } from '../auth/schemas.ts';
+import { DisplayNameSchema, newPasswordSchema } from '../auth/schemas.ts';
+import { NoQuery } from '../schemas/empty.ts';
+import { normalizeDisplayText } from '../schemas/text.ts';
 import { LoginLock } from '../auth/login-lock.ts';
 import { revokeSession } from '../auth/sessions.ts';
 import { loginAccountKey } from '../rate-limits.ts';
@@ -94,7 +96,9 @@ export function registerMeRoutes(app: GatehouseApp, services: Services): void {
     },
     async (request) => {
       const principal = callerOf(request);
-      const displayName = request.body.displayName?.normalize('NFC');
+      const given = request.body.displayName;
+      const displayName =
+        given === undefined ? undefined : normalizeDisplayText(given, '/body/displayName', 100);
       const user =
         displayName === undefined
           ? await currentUser(services, principal)
