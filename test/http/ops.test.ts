@@ -56,6 +56,12 @@ describe('operations routes', () => {
     expect(res.body).toContain('GET /readyz');
     expect(res.body).not.toMatch(/<script/i);
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    // A rendered document also gets the headers that govern what a page may do.
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
 });
 

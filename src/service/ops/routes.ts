@@ -3,6 +3,7 @@
 import { Type } from 'typebox';
 import type { GatehouseApp } from '../../app.ts';
 import type { RouteSecurity } from '../../security/route.ts';
+import { documentSecurityHeaders } from '../../security/http/security-headers.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { NoQuery } from '../schemas/empty.ts';
 
@@ -99,6 +100,7 @@ export function registerOpsRoutes(app: GatehouseApp): void {
   );
 
   let docsPage: string | undefined;
+  const documentHeaders = documentSecurityHeaders();
   app.get(
     '/docs',
     {
@@ -118,6 +120,7 @@ export function registerOpsRoutes(app: GatehouseApp): void {
     (_request, reply) => {
       docsPage ??= renderDocsPage(app.swagger());
       void reply
+        .headers(documentHeaders)
         .header('cache-control', 'public, max-age=300')
         .header(
           'content-security-policy',
