@@ -125,12 +125,26 @@ for (const dialect of DIALECTS) {
         }
         const sessions = await t.app.services.sessions.listActive(target.user.id, { limit: 100 });
         expect(sessions.items).toEqual([]);
-        expect(t.app.services.revocations.isRevoked(key.id)).toBe(true);
         const audit = await t.app.services.auditEvents.list({ limit: 5, type: 'user.updated' });
         const event = audit.items.find((e) => e.targetId === target.user.id);
         expect(event).toMatchObject({ actorId: admin.user.id, outcome: 'success' });
         expect(event?.detail).toContain('disabled: false -> true');
-        expect(event?.detail).toContain('revoked 2 session(s), 1 key(s)');
+        expect(event?.detail).toContain('revoked 2 session(s)');
+      });
+
+      it('re-enabling lets the API keys work again at once; the ended sessions stay ended', async () => {
+        const target = await caller(t);
+        const key = await apiKeyFor(t, target.user, ['notes:read']);
+        expect((await patchUser(admin.h, target.user.id, { disabled: true })).statusCode).toBe(200);
+        expect((await get(key.headers, '/v1/notes')).statusCode).toBe(401);
+
+        expect((await patchUser(admin.h, target.user.id, { disabled: false })).statusCode).toBe(
+          200,
+        );
+        expect((await get(key.headers, '/v1/notes')).statusCode).toBe(200);
+        expect((await get(target.h, '/v1/notes')).statusCode).toBe(401);
+        const fresh = await sessionFor(t, target.user);
+        expect((await get(fresh.headers, '/v1/notes')).statusCode).toBe(200);
       });
 
       it('a role change ends the sessions (tokens carry the role) but keeps the API keys', async () => {

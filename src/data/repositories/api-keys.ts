@@ -105,12 +105,6 @@ export class ApiKeyRepository {
     return Number(result.numDeletedRows) === 1;
   }
 
-  async idsOfUser(userId: string): Promise<string[]> {
-    return (
-      await this.db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute()
-    ).map((r) => r.id);
-  }
-
   async touchLastUsed(id: string, at: Date): Promise<void> {
     await this.db
       .updateTable('api_keys')

@@ -6,7 +6,7 @@ import { GatehouseError } from '../../security/errors.ts';
 import { NoQuery } from '../schemas/empty.ts';
 import { IdParams } from '../schemas/id.ts';
 import type { Services } from '../services.ts';
-import { revokeUserAccess } from './revoke-user-access.ts';
+import { endUserSessions } from './end-user-sessions.ts';
 import { AdminUserSchema, toAdminUserResponse, UpdateUserBody } from './schemas.ts';
 
 function lastAdmin(): GatehouseError {
@@ -67,13 +67,12 @@ export function registerUpdateUser(app: GatehouseApp, services: Services): void 
 
       // Access tokens carry the role, so a new role needs new sessions; API keys follow the
       // owner's current role and state on every request by themselves.
-      const revoked =
+      const ended =
         after.role !== before.role || disabled === true
-          ? await revokeUserAccess(
+          ? await endUserSessions(
               services,
               id,
               disabled === true ? 'account-disabled' : 'role-changed',
-              disabled === true,
             )
           : null;
       await services.audit.record(request, {
@@ -81,8 +80,7 @@ export function registerUpdateUser(app: GatehouseApp, services: Services): void 
         outcome: 'success',
         targetId: id,
         detail:
-          describeChange(before, after) +
-          (revoked ? `; revoked ${revoked.sessions} session(s), ${revoked.apiKeys} key(s)` : ''),
+          describeChange(before, after) + (ended === null ? '' : `; revoked ${ended} session(s)`),
       });
       return toAdminUserResponse(after);
     },
