@@ -300,6 +300,10 @@ describe('display name', () => {
     ['an escape sequence', '\u001b[31mPat'],
     ['a right-to-left override (spoofing)', 'Pat\u202eeoD'],
     ['a line separator', 'Pat\u2028Doe'],
+    ['a zero-width space (look-alike names)', 'Pa\u200bt'],
+    ['a soft hyphen', 'Pa\u00adt'],
+    ['a word joiner', 'Pa\u2060t'],
+    ['a byte order mark', '\ufeffPat'],
   ])('refuses %s with 400 at /body/displayName', async (_name, displayName) => {
     const email = uniqueEmail();
     const res = await register({ email, password: strongPassword(), displayName });
@@ -313,6 +317,15 @@ describe('display name', () => {
       const res = await register({ email: uniqueEmail(), password: strongPassword(), displayName });
       expect(res.statusCode).toBe(400);
       expect(new Set(pointers(res))).toEqual(new Set(['/body/displayName']));
+    }
+  });
+
+  it('accepts zero-width joiners and non-joiners (emoji sequences, Persian names)', async () => {
+    for (const displayName of ['👩\u200d💻 Pat', 'می\u200cخواهم']) {
+      const email = uniqueEmail();
+      const res = await register({ email, password: strongPassword(), displayName });
+      expect(res.statusCode, displayName).toBe(201);
+      expect((await storedUser(email))?.displayName).toBe(displayName);
     }
   });
 

@@ -115,6 +115,7 @@ for (const dialect of DIALECTS) {
         ['a newline in the title', { title: 'a\nb', body: '' }, '/body/title'],
         ['a C1 control in the title', { title: 'a\u0085b', body: '' }, '/body/title'],
         ['a bidi override in the title', { title: 'a\u202eb', body: '' }, '/body/title'],
+        ['a zero-width space in the title', { title: 'a\u200bb', body: '' }, '/body/title'],
         ['a lone surrogate in the title', { title: 'a\ud800b', body: '' }, '/body/title'],
         ['NUL in the body', { title: 't', body: 'a\u0000b' }, '/body/body'],
         ['a 20001-character body', { title: 't', body: 'x'.repeat(20_001) }, '/body/body'],

@@ -1,12 +1,17 @@
-// Text fields: display text (titles, names) refuses control, bidirectional-override and
-// line-separator characters and is stored NFC-normalised; stored text (bodies) refuses only NUL
+// Text fields: display text (titles, names) refuses control, bidirectional-override,
+// line-separator and invisible characters and is stored NFC-normalised; stored text (bodies) refuses only NUL
 // and lone surrogates, which no database column can hold faithfully.
 import { Type } from 'typebox';
 import { GatehouseError } from '../../security/errors.ts';
 
-/** No C0/C1 controls, DEL, lone surrogates, bidi overrides/isolates, or line/paragraph separators. */
+/**
+ * No C0/C1 controls, DEL, lone surrogates, bidi overrides/isolates, line/paragraph separators, or
+ * invisible characters that only serve to make two names look alike (soft hyphen, Mongolian vowel
+ * separator, zero-width space, word joiner and invisible operators, BOM). Zero-width joiner and
+ * non-joiner stay: emoji sequences and Persian or Indic names need them.
+ */
 export const DISPLAY_TEXT_PATTERN =
-  '^[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF\\u2028\\u2029\\u202A-\\u202E\\u2066-\\u2069]*$';
+  '^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u180E\\u200B\\uD800-\\uDFFF\\u2028\\u2029\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u2069\\uFEFF]*$';
 
 /** No NUL (PostgreSQL text cannot store it) and no lone surrogates (not valid Unicode). */
 export const STORED_TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
