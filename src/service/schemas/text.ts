@@ -1,6 +1,6 @@
 // Text fields: display text (titles, names) refuses control, bidirectional-override,
-// line-separator and invisible characters and is stored NFC-normalised; stored text (bodies) refuses only NUL
-// and lone surrogates, which no database column can hold faithfully.
+// line-separator and invisible characters and is stored NFC-normalised; stored text (bodies)
+// refuses only NUL and lone surrogates, which no database column can hold faithfully.
 import { Type } from 'typebox';
 import { GatehouseError } from '../../security/errors.ts';
 
